@@ -1,0 +1,4 @@
+/* istanbul ignore next */
+import { run } from './main.js'
+
+await run()

@@ -1,0 +1,44 @@
+import type { PackageVersion } from '../model/PackageVersion.js'
+import type { Manifest } from '../model/Manifest.js'
+import type { Decision } from './Decision.js'
+
+/** What the fetcher learned about one digest. Absent from the map = not fetched (not needed). */
+export type ManifestFact =
+  { readonly ok: true; readonly manifest: Manifest } | { readonly ok: false; readonly reason: string }
+
+export interface PlanInput {
+  readonly packageName: string
+  readonly versions: readonly PackageVersion[]
+  readonly manifests: ReadonlyMap<string, ManifestFact>
+  /** Epoch ms; the planner never reads the clock. */
+  readonly now: number
+}
+
+export type WarningKind =
+  | 'partial-index'
+  | 'ghost-index'
+  | 'unknown-manifest'
+  | 'rule-matched-nothing'
+  | 'max-deletions'
+  | 'last-tagged-version'
+  | 'cycle'
+
+export interface PlanWarning {
+  readonly kind: WarningKind
+  readonly message: string
+  readonly digest?: string
+}
+
+export interface Plan {
+  readonly packageName: string
+  /** One per version, in the order of `versions`. */
+  readonly decisions: readonly Decision[]
+  /**
+   * Version ids to delete, in a safe order: every parent (index, subject-holder) before anything it
+   * references, so an interruption never leaves a kept tag pointing at missing content.
+   */
+  readonly deleteOrder: readonly number[]
+  readonly warnings: readonly PlanWarning[]
+  /** Set when the safety cap stopped the plan: nothing is deleted and this says how to raise it. */
+  readonly blocked?: string
+}
