@@ -1,0 +1,28 @@
+import type { Policy } from '../planner/Policy.js'
+
+export type Mode = 'prune' | 'validate' | 'restore'
+
+/** Every workflow input, validated and normalised once, before the first request. */
+export interface Settings {
+  readonly token: string
+  readonly owner: string
+  /** Package name globs (minimatch; `*` within a segment, `**` across `/`). */
+  readonly packages: readonly string[]
+  readonly dryRun: boolean
+  readonly mode: Mode
+  readonly apiUrl: string
+  readonly registryUrl: string
+  readonly registryUsername: string
+  readonly concurrency: number
+  readonly policy: Policy
+  /** Explicit REST request budget for this run; undefined = stop while 10 % of the primary limit remains. */
+  readonly requestBudget?: number
+  readonly planFile: string
+  readonly uploadPlan: boolean
+  readonly validateAfter: boolean
+  readonly failOnBroken: boolean
+  /** mode: restore — a journal path or artifact name. */
+  readonly restoreFrom?: string
+  /** mode: restore — restore versions deleted within this many milliseconds before now. */
+  readonly restoreWithinMs?: number
+}
