@@ -1,0 +1,132 @@
+/**
+ * The demo: start the GHCR simulator on 127.0.0.1 with a realistic package, then run the bundled action
+ * (dist/index.js) exactly as the Actions runner does — INPUT_* variables, GITHUB_STEP_SUMMARY, GITHUB_OUTPUT —
+ * first in dry-run (the plan), then for real, then `mode: validate`, then `mode: restore` from the journal.
+ *
+ *   npm run demo               all four stages
+ *   npm run demo -- --dry-run  only the dry-run plan
+ */
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { marked } from 'marked'
+import { startSimulator, type Simulator } from '../src/sim/server.js'
+import { realisticScenario } from '../src/sim/fixtures/scenarios.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const out = path.join(root, 'demo-out')
+const NOW = Date.now()
+
+interface StageResult {
+  code: number
+  outputs: Record<string, string>
+  summary: string
+}
+
+/** Parses the GITHUB_OUTPUT file format (`name=value` lines and `name<<DELIM` heredocs). */
+function readOutputs(file: string): Record<string, string> {
+  if (!existsSync(file)) return {}
+  const lines = readFileSync(file, 'utf8').split('\n')
+  const result: Record<string, string> = {}
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i])
+    if (heredoc) {
+      const [, name, delim] = heredoc
+      const value: string[] = []
+      while (++i < lines.length && lines[i] !== delim) value.push(lines[i])
+      result[name] = value.join('\n')
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=')
+      result[lines[i].slice(0, at)] = lines[i].slice(at + 1)
+    }
+  }
+  return result
+}
+
+async function runAction(sim: Simulator, stage: string, inputs: Record<string, string>): Promise<StageResult> {
+  const dir = path.join(out, stage)
+  mkdirSync(dir, { recursive: true })
+  const summaryFile = path.join(dir, 'summary.md')
+  const outputFile = path.join(dir, 'outputs.txt')
+  writeFileSync(summaryFile, '')
+  writeFileSync(outputFile, '')
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: 'acme/app',
+    GITHUB_REPOSITORY_OWNER: 'acme',
+    GITHUB_ACTOR: 'demo-bot',
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_OUTPUT: outputFile,
+    RUNNER_TEMP: dir
+  }
+  const all: Record<string, string> = {
+    token: sim.token,
+    owner: 'acme',
+    'api-url': sim.apiUrl,
+    'registry-url': sim.registryUrl,
+    'upload-plan': 'false',
+    ...inputs
+  }
+  // The runner turns each `with:` key into INPUT_<NAME> (upper case, spaces to underscores, hyphens kept).
+  for (const [k, v] of Object.entries(all)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
+  console.log(`\n=== ${stage}: node dist/index.js (${Object.entries(inputs).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')})\n`)
+  const code = await new Promise<number>(resolve => {
+    const child = spawn(process.execPath, [path.join(root, 'dist/index.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] })
+    child.on('exit', c => resolve(c ?? 1))
+  })
+  const summary = readFileSync(summaryFile, 'utf8')
+  writeFileSync(
+    path.join(dir, 'summary.html'),
+    `<!doctype html><meta charset="utf-8"><title>ghcr-retention ${stage}</title>` +
+      `<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}` +
+      `table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}</style>\n` +
+      (await marked.parse(summary))
+  )
+  return { code, outputs: readOutputs(outputFile), summary }
+}
+
+async function main(): Promise<void> {
+  const onlyDryRun = process.argv.includes('--dry-run')
+  rmSync(out, { recursive: true, force: true })
+  mkdirSync(out, { recursive: true })
+  const sim = await startSimulator({ seed: 1, timeScale: 0.01 })
+  try {
+    sim.addOwner('acme', 'Organization')
+    for (const pkg of realisticScenario({ owner: 'acme', name: 'app', now: NOW })) sim.loadPackage(pkg)
+    console.log(`GHCR simulator: REST ${sim.apiUrl}, registry ${sim.registryUrl}`)
+
+    const policy = {
+      packages: 'app, app/*',
+      'keep-tags': 'latest, main',
+      'delete-tags': 'v*, pr-*, sha-*',
+      'keep-n-tagged': '3',
+      'older-than': '30d',
+      'untagged-grace': '7d',
+      'max-deletions': '60%'
+    }
+    const plan = await runAction(sim, '1-dry-run', { ...policy, 'dry-run': 'true' })
+    console.log(`\noutputs: ${JSON.stringify(plan.outputs, null, 2)}`)
+    console.log(`step summary: ${path.join(out, '1-dry-run/summary.md')} (HTML: ${path.join(out, '1-dry-run/summary.html')})`)
+    if (plan.code !== 0) process.exitCode = plan.code
+    if (onlyDryRun) return
+
+    const prune = await runAction(sim, '2-prune', { ...policy, validate: 'true' })
+    console.log(`\noutputs: ${JSON.stringify(prune.outputs, null, 2)}`)
+    const validate = await runAction(sim, '3-validate', { packages: policy.packages, mode: 'validate' })
+    console.log(`\noutputs: ${JSON.stringify(validate.outputs, null, 2)}`)
+    const journal = prune.outputs['plan-file']
+    const restore = await runAction(sim, '4-restore', { packages: policy.packages, mode: 'restore', 'restore-from': journal })
+    console.log(`\noutputs: ${JSON.stringify(restore.outputs, null, 2)}`)
+    const rest = sim.requests.filter(r => r.side === 'rest').length
+    const registry = sim.requests.filter(r => r.side === 'registry').length
+    console.log(`\nthe simulator answered ${rest} REST and ${registry} registry requests; reports are in ${out}/`)
+    for (const r of [prune, validate, restore]) if (r.code !== 0) process.exitCode = r.code
+  } finally {
+    await sim.close()
+  }
+}
+
+await main()
