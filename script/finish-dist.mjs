@@ -1,6 +1,5 @@
-// ncc emits an ES module bundle; Node must be told so next to it (actions/checkout commits the same file).
+// ncc emits ES module bundles; Node must be told so next to them (actions/checkout commits the same file).
 import { writeFileSync } from 'node:fs'
-writeFileSync(
-  new URL('../dist/package.json', import.meta.url),
-  JSON.stringify({ type: 'module' }, null, 2) + '\n'
-)
+for (const dir of ['../dist/', '../dist/cli/']) {
+  writeFileSync(new URL(dir + 'package.json', import.meta.url), JSON.stringify({ type: 'module' }, null, 2) + '\n')
+}
