@@ -1,0 +1,70 @@
+import type { Decision } from '../planner/Decision.js'
+import type { PackageReport } from './RunReport.js'
+import { countOutcomes, resolveOutcomes, type Totals } from './outcome.js'
+import { formatDecisionLine, formatReasonLine, formatTotalsLine, lineOptionsFor } from './logLines.js'
+
+/** A log entry, kept as data so the grouping can be tested without @actions/core. */
+export type LogEntry =
+  | { readonly kind: 'group'; readonly title: string }
+  | { readonly kind: 'endgroup' }
+  | { readonly kind: 'info'; readonly text: string }
+  | { readonly kind: 'debug'; readonly text: string }
+
+/**
+ * The log of one package: a group with the deletions (in the order they run: parents before what they
+ * reference), a group with the keeps, each decision followed by its reason at debug level, then one totals
+ * line outside the groups so a collapsed log still shows the outcome. Groups cannot nest on GitHub, hence two.
+ */
+export function packageLog(pkg: PackageReport, dryRun: boolean): LogEntry[] {
+  const { plan } = pkg
+  const outcomes = resolveOutcomes(pkg, dryRun)
+  const byId = new Map<number, Decision>(plan.decisions.map(d => [d.versionId, d]))
+  const deletes: Decision[] = []
+  const seen = new Set<number>()
+  for (const id of plan.deleteOrder) {
+    const d = byId.get(id)
+    if (d && d.action === 'delete' && !seen.has(id)) {
+      deletes.push(d)
+      seen.add(id)
+    }
+  }
+  for (const d of plan.decisions) if (d.action === 'delete' && !seen.has(d.versionId)) deletes.push(d)
+  const keeps = plan.decisions.filter(d => d.action === 'keep')
+  const totals = countOutcomes(plan.decisions, outcomes)
+
+  const entries: LogEntry[] = []
+  const emit = (title: string, list: readonly Decision[]) => {
+    if (list.length === 0) return
+    entries.push({ kind: 'group', title })
+    for (const d of list) {
+      entries.push({
+        kind: 'info',
+        text: formatDecisionLine(plan.packageName, d, lineOptionsFor(outcomes.get(d.versionId), dryRun))
+      })
+      entries.push({ kind: 'debug', text: formatReasonLine(d) })
+    }
+    entries.push({ kind: 'endgroup' })
+  }
+  emit(deleteGroupTitle(plan.packageName, totals, dryRun, plan.blocked !== undefined), deletes)
+  emit(
+    `${plan.packageName}: ${dryRun ? 'would keep' : 'kept'} ${totals.kept} of ${totals.versions} versions`,
+    keeps
+  )
+  if (plan.blocked !== undefined) entries.push({ kind: 'info', text: `${plan.packageName}: ${plan.blocked}` })
+  entries.push({ kind: 'info', text: formatTotalsLine(plan.packageName, totals, dryRun) })
+  return entries
+}
+
+function deleteGroupTitle(name: string, t: Totals, dryRun: boolean, blocked: boolean): string {
+  if (blocked) return `${name}: held back ${t.blocked} planned deletions (safety cap)`
+  const head = dryRun
+    ? `${name}: would delete ${t.deleted} of ${t.versions} versions`
+    : `${name}: deleted ${t.deleted} of ${t.versions} versions`
+  const rest = [
+    t.gone && `${t.gone} already gone`,
+    t.refused && `${t.refused} refused`,
+    t.failed && `${t.failed} failed`,
+    t.remaining && `${t.remaining} deferred`
+  ].filter(Boolean)
+  return rest.length > 0 ? `${head} (${rest.join(', ')})` : head
+}
