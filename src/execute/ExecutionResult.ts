@@ -21,6 +21,26 @@ export interface UntagResult {
   readonly error?: string
 }
 
+/** A planned delete kept back for safety: something still present references it, or it was never reached. */
+export interface HeldBack {
+  readonly versionId: number
+  readonly digest: string
+  readonly reason: string
+}
+
+/** One version this run deleted, with what a restore needs to put it back in a safe order. */
+export interface DeletedVersion {
+  readonly versionId: number
+  readonly digest: string
+  readonly tags: readonly string[]
+  /** ISO-8601 time the delete was answered. */
+  readonly at: string
+  /** Versions deleted before this one because they referenced it: restore them after it. */
+  readonly after?: readonly number[]
+  /** The delete answered 404: it was already gone (perhaps removed by GHCR with its index). */
+  readonly gone?: boolean
+}
+
 export interface ExecutionResult {
   readonly packageName: string
   readonly dryRun: boolean
@@ -38,4 +58,12 @@ export interface ExecutionResult {
   /** REST requests this package used. */
   readonly restRequests: number
   readonly registryRequests: number
+  /** Why each held-back version in `remaining` was held (a parent not deleted, a kept index lists it). */
+  readonly heldBack?: readonly HeldBack[]
+  /** Details of `deleted` (and `gone`), in the order the deletes were answered. */
+  readonly deletedVersions?: readonly DeletedVersion[]
+  /** Times the plan was made again because a kept tag moved before the first delete. */
+  readonly replans?: number
+  /** Kept tags re-checked (HEAD) before the first delete. */
+  readonly tagsRechecked?: number
 }

@@ -13,6 +13,8 @@ export interface PackageVersion {
   readonly createdAt: number
   /** Epoch milliseconds of `updated_at` (moves when a tag is pushed to the version). */
   readonly updatedAt: number
+  /** Epoch milliseconds of `deleted_at`; only on versions listed with `state=deleted`. */
+  readonly deletedAt?: number
 }
 
 /** A package of an owner, as the planner and reports name it. */

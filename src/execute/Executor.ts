@@ -1,0 +1,337 @@
+import type { PackagesApi } from '../github/PackagesApi.js'
+import { silentLogger, type Logger } from '../http/Logger.js'
+import type { PackageRef } from '../model/PackageVersion.js'
+import type { Decision } from '../planner/Decision.js'
+import type { ManifestFact, Plan } from '../planner/Plan.js'
+import type { ManifestSource } from '../registry/ManifestSource.js'
+import { buildDeleteGraph } from './DeleteGraph.js'
+import type {
+  DeletedVersion,
+  ExecutionResult,
+  FailedDelete,
+  HeldBack,
+  RefusedDelete,
+  UntagResult
+} from './ExecutionResult.js'
+import { runOrdered } from './OrderedPool.js'
+import { findMovedTags, tagsToRecheck, type MovedTag } from './Preflight.js'
+import type { RequestBudget } from './RequestBudget.js'
+import { untag, type UntagRequest } from './Untag.js'
+
+/** A plan together with the manifests it was made from (they tell the executor who references whom). */
+export interface PlannedPackage {
+  readonly plan: Plan
+  readonly manifests?: ReadonlyMap<string, ManifestFact>
+}
+
+export interface ExecuteDeps {
+  readonly packages: PackagesApi
+  readonly registry: ManifestSource
+  readonly pkg: PackageRef
+  /** Registry repository path (`owner/name`, lowercase). */
+  readonly repository: string
+  readonly dryRun: boolean
+  /** Shared by every package of the run. */
+  readonly budget: RequestBudget
+  /** Fired by SIGINT/SIGTERM: no new request starts, in-flight ones finish, the result is still returned. */
+  readonly signal?: AbortSignal
+  /** Deletes in flight at once. Default 4. */
+  readonly concurrency?: number
+  readonly logger?: Logger
+  /** The manifests the plan was made from. Without them only platform images are ordered after their index. */
+  readonly manifests?: ReadonlyMap<string, ManifestFact>
+  /** Lists and plans the package again; called when a kept tag moved since planning. */
+  readonly replan?: () => Promise<Plan | PlannedPackage>
+  /** Re-plans allowed before giving up on the package for this run. Default 2. */
+  readonly maxReplans?: number
+  /** Newest kept roots whose tags are re-checked besides those sharing content with deletes. Default 10. */
+  readonly recheckRecentTagged?: number
+  /** Failed deletes (errors, not refusals) in a row that stop the package. Default 5. */
+  readonly maxConsecutiveFailures?: number
+  /** Options for the placeholder-version lookup of untag. */
+  readonly untagPollAttempts?: number
+  readonly untagPollDelayMs?: number
+  readonly now?: () => number
+}
+
+/**
+ * Carries out one package's plan. Never throws: whatever goes wrong ends up in the result (`failed`,
+ * `refused`, `remaining`, `stoppedReason`) so one package's trouble does not stop the others.
+ *
+ * Safety: a version is deleted only after every planned delete that references it is gone, and never while a
+ * kept index lists it; a refused or failed delete holds back everything under it. So at any point of an
+ * interruption every present manifest — in particular every tag — still has all it references.
+ */
+export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps): Promise<ExecutionResult> {
+  const logger = deps.logger ?? silentLogger
+  const now = deps.now ?? Date.now
+  const restStart = deps.packages.requestCount
+  const registryStart = deps.registry.requestCount
+  let { plan, manifests } = asPlanned(initial, deps.manifests)
+  let replans = 0
+  let tagsRechecked = 0
+
+  const deleted: number[] = []
+  const gone: number[] = []
+  const refused: RefusedDelete[] = []
+  const failed: FailedDelete[] = []
+  const heldBack: HeldBack[] = []
+  const deletedVersions: DeletedVersion[] = []
+  let remaining: number[] = []
+  let untagged: UntagResult[] = []
+  let stoppedReason: string | undefined
+
+  const finish = (): ExecutionResult => ({
+    packageName: deps.pkg.name,
+    dryRun: deps.dryRun,
+    deleted,
+    gone,
+    refused,
+    failed,
+    remaining,
+    untagged,
+    ...(stoppedReason !== undefined ? { stoppedReason } : {}),
+    restRequests: deps.packages.requestCount - restStart,
+    registryRequests: deps.registry.requestCount - registryStart,
+    ...(heldBack.length > 0 ? { heldBack } : {}),
+    ...(deletedVersions.length > 0 ? { deletedVersions } : {}),
+    ...(replans > 0 ? { replans } : {}),
+    ...(tagsRechecked > 0 ? { tagsRechecked } : {})
+  })
+
+  try {
+    if (plan.blocked !== undefined) {
+      stoppedReason = `blocked by the safety cap: ${plan.blocked}`
+      return finish()
+    }
+
+    // Before the first delete: a kept tag that moved since planning invalidates the plan.
+    if (!deps.dryRun) {
+      const maxReplans = deps.maxReplans ?? 2
+      for (;;) {
+        if (deps.signal?.aborted) {
+          stoppedReason = 'cancelled'
+          remaining = [...plan.deleteOrder]
+          return finish()
+        }
+        const checks = tagsToRecheck(plan, manifests, deps.recheckRecentTagged)
+        tagsRechecked += checks.length
+        let moved: MovedTag[]
+        try {
+          moved = await findMovedTags(checks, deps.registry, deps.repository, deps.concurrency ?? 4)
+        } catch (error) {
+          stoppedReason = errorMessage(error)
+          remaining = [...plan.deleteOrder]
+          logger.warning(`${deps.pkg.name}: ${stoppedReason}; nothing deleted`)
+          return finish()
+        }
+        if (moved.length === 0) break
+        const what = moved.map(m => `${m.tag} (${m.expected} → ${m.actual ?? 'gone'})`).join(', ')
+        if (!deps.replan || replans >= maxReplans) {
+          stoppedReason = `re-plan limit: kept tags moved since planning: ${what}`
+          remaining = [...plan.deleteOrder]
+          logger.warning(`${deps.pkg.name}: ${stoppedReason}; nothing deleted, the next run plans afresh`)
+          return finish()
+        }
+        replans++
+        logger.info(
+          `${deps.pkg.name}: kept tags moved since planning: ${what}; planning again (${replans}/${maxReplans})`
+        )
+        try {
+          ;({ plan, manifests } = asPlanned(await deps.replan(), manifests))
+        } catch (error) {
+          stoppedReason = `re-planning failed: ${errorMessage(error)}`
+          remaining = [...plan.deleteOrder]
+          return finish()
+        }
+        if (plan.blocked !== undefined) {
+          stoppedReason = `blocked by the safety cap: ${plan.blocked}`
+          return finish()
+        }
+      }
+    }
+
+    const byId = new Map(plan.decisions.map(d => [d.versionId, d]))
+    const graph = buildDeleteGraph(plan, manifests)
+    const order: number[] = []
+    for (const id of plan.deleteOrder) {
+      const parent = graph.keptParent.get(id)
+      if (parent) {
+        const d = byId.get(id)
+        heldBack.push({
+          versionId: id,
+          digest: d?.digest ?? '',
+          reason: `kept index ${parent.digest} (package_version=${parent.versionId}) still lists it`
+        })
+        logger.warning(
+          `${deps.pkg.name}: not deleting package_version=${id}: kept index ${parent.digest} still lists it`
+        )
+        remaining.push(id)
+      } else {
+        order.push(id)
+      }
+    }
+
+    if (deps.dryRun) {
+      deleted.push(...new Set(order))
+      untagged = untagRequests(plan).map(r => ({ versionId: r.versionId, tag: r.tag, ok: true }))
+      return finish()
+    }
+
+    const maxFailures = deps.maxConsecutiveFailures ?? 5
+    let consecutiveFailures = 0
+    let lastError = ''
+    const pool = await runOrdered<number>({
+      order,
+      after: graph.after,
+      concurrency: deps.concurrency ?? 4,
+      gate: () => {
+        if (deps.signal?.aborted) return 'cancelled'
+        if (consecutiveFailures >= maxFailures) {
+          return `stopped after ${consecutiveFailures} failed deletes in a row (last: ${lastError})`
+        }
+        if (!deps.budget.tryAcquire()) return deps.budget.exhausted ?? 'request budget used up'
+        return undefined
+      },
+      run: async id => {
+        const d = byId.get(id)
+        const digest = d?.digest ?? ''
+        const label = describe(deps.pkg.name, id, d)
+        try {
+          const outcome = await deps.packages.deleteVersion(deps.pkg, id)
+          consecutiveFailures = 0
+          const record = (isGone: boolean): void => {
+            const after = graph.after.get(id)
+            deletedVersions.push({
+              versionId: id,
+              digest,
+              tags: d?.tags ?? [],
+              at: new Date(now()).toISOString(),
+              ...(after && after.length > 0 ? { after } : {}),
+              ...(isGone ? { gone: true } : {})
+            })
+          }
+          switch (outcome.kind) {
+            case 'deleted':
+              deleted.push(id)
+              record(false)
+              logger.info(`deleted ${label}`)
+              return true
+            case 'gone':
+              gone.push(id)
+              record(true)
+              logger.info(`already gone ${label}`)
+              return true
+            case 'refused':
+              refused.push({ versionId: id, digest, status: outcome.status, message: outcome.message })
+              logger.warning(`GitHub refused to delete ${label}: ${outcome.status} ${outcome.message}`)
+              return false
+          }
+        } catch (error) {
+          consecutiveFailures++
+          lastError = errorMessage(error)
+          failed.push({ versionId: id, digest, error: lastError })
+          logger.warning(`failed to delete ${label}: ${lastError}`)
+          return false
+        } finally {
+          deps.budget.release()
+        }
+      }
+    })
+
+    for (const [id, because] of pool.held) {
+      const cause = describeFailure(because, refused, failed)
+      heldBack.push({
+        versionId: id,
+        digest: byId.get(id)?.digest ?? '',
+        reason: `held back: package_version=${because} that references it was not deleted (${cause})`
+      })
+      remaining.push(id)
+    }
+    remaining.push(...pool.notStarted)
+    if (pool.stoppedReason !== undefined) {
+      stoppedReason = pool.stoppedReason
+      logger.warning(
+        `${deps.pkg.name}: stopped (${stoppedReason}); ${pool.notStarted.length} planned deletes left for the next run`
+      )
+      untagged = untagRequests(plan).map(r => ({
+        versionId: r.versionId,
+        tag: r.tag,
+        ok: false,
+        error: `not attempted (${stoppedReason})`
+      }))
+      return finish()
+    }
+
+    const requests = untagRequests(plan)
+    if (requests.length > 0) {
+      untagged = await untag(requests, {
+        packages: deps.packages,
+        registry: deps.registry,
+        pkg: deps.pkg,
+        repository: deps.repository,
+        budget: deps.budget,
+        signal: deps.signal,
+        logger,
+        pollAttempts: deps.untagPollAttempts,
+        pollDelayMs: deps.untagPollDelayMs
+      })
+      const notAttempted = untagged.find(u => !u.ok && u.error?.startsWith('not attempted'))
+      if (notAttempted && stoppedReason === undefined) {
+        stoppedReason = deps.signal?.aborted
+          ? 'cancelled'
+          : (deps.budget.exhausted ?? 'request budget used up')
+      }
+    }
+    return finish()
+  } catch (error) {
+    // A bug or an unexpected client error: report it on this package, let the others run.
+    stoppedReason = `unexpected error: ${errorMessage(error)}`
+    const settled = new Set([
+      ...deleted,
+      ...gone,
+      ...refused.map(r => r.versionId),
+      ...failed.map(f => f.versionId)
+    ])
+    remaining = [...new Set([...remaining, ...plan.deleteOrder.filter(id => !settled.has(id))])]
+    return finish()
+  }
+}
+
+function asPlanned(
+  value: Plan | PlannedPackage,
+  fallback: ReadonlyMap<string, ManifestFact> | undefined
+): { plan: Plan; manifests?: ReadonlyMap<string, ManifestFact> } {
+  if ('decisions' in value) return { plan: value, manifests: fallback }
+  return { plan: value.plan, manifests: value.manifests ?? fallback }
+}
+
+function untagRequests(plan: Plan): UntagRequest[] {
+  const out: UntagRequest[] = []
+  for (const d of plan.decisions) {
+    if (d.action !== 'keep' || !d.untagTags) continue
+    for (const tag of d.untagTags) out.push({ versionId: d.versionId, digest: d.digest, tag })
+  }
+  return out
+}
+
+/** The `#90` log vocabulary: `app:<untagged> package_version=… digest=…`. */
+function describe(pkgName: string, id: number, d: Decision | undefined): string {
+  const tags = d && d.tags.length > 0 ? d.tags.join(',') : '<untagged>'
+  return `${pkgName}:${tags} package_version=${id}${d ? ` digest=${d.digest}` : ''}`
+}
+
+function describeFailure(
+  id: number,
+  refused: readonly RefusedDelete[],
+  failed: readonly FailedDelete[]
+): string {
+  const r = refused.find(x => x.versionId === id)
+  if (r) return `refused: ${r.status} ${r.message}`
+  const f = failed.find(x => x.versionId === id)
+  return f ? `failed: ${f.error}` : 'not deleted'
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

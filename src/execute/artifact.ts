@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto'
+import { mkdtemp, readdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, dirname, join } from 'node:path'
+import type { ArtifactClient } from '@actions/artifact'
+import type { Logger } from '../http/Logger.js'
+
+/** Days GitHub keeps the journal artifact; restore works for 30 days, so the journal should outlive that. */
+export const JOURNAL_RETENTION_DAYS = 35
+
+/**
+ * A name unique per job of a run: `@actions/artifact` v2+ refuses a second artifact of the same name in one
+ * run, and matrix jobs (one per package set) share the job id, so the owner and package set are hashed in.
+ */
+export function journalArtifactName(
+  env: NodeJS.ProcessEnv,
+  owner: string,
+  packages: readonly string[]
+): string {
+  const scope = createHash('sha256')
+    .update(`${owner}\n${[...packages].sort().join('\n')}`)
+    .digest('hex')
+    .slice(0, 8)
+  const run = env.GITHUB_RUN_ID ?? 'local'
+  const attempt = env.GITHUB_RUN_ATTEMPT ?? '1'
+  return `ghcr-retention-journal-${run}-${attempt}-${scope}`
+}
+
+/** The Actions runtime is there (artifact uploads need it; a local run or a container job may lack it). */
+export function canUseArtifacts(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.ACTIONS_RUNTIME_TOKEN) && Boolean(env.ACTIONS_RESULTS_URL)
+}
+
+async function defaultClient(): Promise<ArtifactClient> {
+  const { DefaultArtifactClient } = await import('@actions/artifact')
+  return new DefaultArtifactClient()
+}
+
+/**
+ * Uploads the journal file as an artifact; returns its name, or undefined when artifacts are unavailable
+ * (then only the file is written — never a reason to fail a run whose deletes went fine).
+ */
+export async function uploadJournal(
+  path: string,
+  name: string,
+  logger: Logger,
+  options: { env?: NodeJS.ProcessEnv; client?: ArtifactClient } = {}
+): Promise<string | undefined> {
+  const env = options.env ?? process.env
+  if (!options.client && !canUseArtifacts(env)) {
+    logger.debug('journal not uploaded as an artifact: no Actions runtime (ACTIONS_RUNTIME_TOKEN is not set)')
+    return undefined
+  }
+  try {
+    const client = options.client ?? (await defaultClient())
+    await client.uploadArtifact(name, [path], dirname(path), { retentionDays: JOURNAL_RETENTION_DAYS })
+    logger.info(`journal uploaded as workflow artifact ${name}`)
+    return name
+  } catch (error) {
+    logger.warning(
+      `could not upload the journal as artifact ${name}: ${(error as Error).message}; it is at ${path}`
+    )
+    return undefined
+  }
+}
+
+export interface ArtifactSource {
+  /** Run that uploaded the artifact; absent = the current run. */
+  readonly runId?: number
+  /** `owner/repo` of that run; needed with runId. */
+  readonly repository?: string
+  /** Token that may read the repository's Actions artifacts (`actions: read`); needed with runId. */
+  readonly token?: string
+}
+
+/**
+ * Downloads a journal artifact (of this run, or of another run with `runId`) and returns the path of the
+ * journal file in it.
+ */
+export async function downloadJournal(
+  name: string,
+  source: ArtifactSource = {},
+  options: { env?: NodeJS.ProcessEnv; client?: ArtifactClient; dir?: string } = {}
+): Promise<string> {
+  const env = options.env ?? process.env
+  if (!options.client && !canUseArtifacts(env)) {
+    throw new Error(
+      `restore-from: ${JSON.stringify(name)} is not a file here and workflow artifacts cannot be read outside ` +
+        'GitHub Actions; give the path of a journal file'
+    )
+  }
+  const client = options.client ?? (await defaultClient())
+  let findBy:
+    { token: string; workflowRunId: number; repositoryOwner: string; repositoryName: string } | undefined
+  if (source.runId !== undefined) {
+    const [repositoryOwner, repositoryName] = (source.repository ?? env.GITHUB_REPOSITORY ?? '').split('/')
+    if (!repositoryOwner || !repositoryName || !source.token) {
+      throw new Error(
+        `restore-from: reading artifact ${JSON.stringify(name)} of run ${source.runId} needs the repository ` +
+          '(owner/repo) and a token with actions: read'
+      )
+    }
+    findBy = { token: source.token, workflowRunId: source.runId, repositoryOwner, repositoryName }
+  }
+  let id: number
+  try {
+    id = (await client.getArtifact(name, findBy ? { findBy } : undefined)).artifact.id
+  } catch (error) {
+    throw new Error(
+      `restore-from: no workflow artifact named ${JSON.stringify(name)}` +
+        `${source.runId !== undefined ? ` in run ${source.runId}` : ' in this run'} (${(error as Error).message}); ` +
+        'the name is printed by the run that wrote the journal',
+      { cause: error }
+    )
+  }
+  const dir = options.dir ?? (await mkdtemp(join(env.RUNNER_TEMP ?? tmpdir(), 'ghcr-retention-restore-')))
+  const { downloadPath } = await client.downloadArtifact(id, { path: dir, ...(findBy ? { findBy } : {}) })
+  const where = downloadPath ?? dir
+  const files = (await readdir(where)).filter(f => f.endsWith('.json'))
+  if (files.length !== 1) {
+    throw new Error(
+      `restore-from: artifact ${JSON.stringify(name)} holds ${files.length} JSON files (${files.map(f => basename(f)).join(', ') || 'none'}); expected one journal`
+    )
+  }
+  return join(where, files[0])
+}
