@@ -1,0 +1,121 @@
+import { getOctokit } from '@actions/github'
+import type { Octokit } from '@octokit/core'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import Bottleneck from 'bottleneck/light.js'
+import type { Logger } from '../http/Logger.js'
+import { sleep } from '../http/sleep.js'
+import type { Transport } from '../http/transport.js'
+
+export type GitHubClient = ReturnType<typeof getOctokit>
+
+export interface OctokitSettings {
+  readonly token: string
+  /** REST base URL (`https://api.github.com`, `https://HOST/api/v3`). */
+  readonly apiUrl: string
+  readonly transport: Transport
+  readonly logger: Logger
+  /** Multiplies every wait derived from headers or backoff (tests: 0.001). */
+  readonly timeScale: number
+  /** Retries per request, for 5xx/transport failures (plugin-retry) and for rate limits (plugin-throttling). */
+  readonly retries: number
+  /** Wait for the hourly limit to reset only when it resets within this many seconds; otherwise fail. */
+  readonly maxRateLimitWaitSeconds: number
+  /** Least time between the starts of two writes (DELETE, POST). */
+  readonly writeGapMs: number
+  /** Writes in flight at once. */
+  readonly writeConcurrency: number
+  readonly random?: () => number
+}
+
+/**
+ * GitHub's best-practice guide asks integrations making many mutating requests to "wait at least one second
+ * between each request" (docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api);
+ * one write per second also stays under the 80-per-minute content-creation secondary limit should deletes
+ * count towards it. plugin-throttling applies exactly this by default; we keep it as the default and make it
+ * a setting, because a large backlog at one delete per second takes 17 minutes per thousand.
+ */
+export const DEFAULT_WRITE_GAP_MS = 1000
+
+/** The REST API version the request and response shapes were checked against. */
+export const API_VERSION = '2022-11-28'
+
+let clients = 0
+
+/**
+ * @actions/github's Octokit (it already carries paginate-rest and rest-endpoint-methods) composed with
+ * plugin-throttling and plugin-retry the way Octokit documents: `getOctokit(token, options, ...plugins)`.
+ * A small plugin of ours sits innermost: it pins the API version and adds jitter before a retried attempt, so
+ * parallel jobs that failed together do not retry in lockstep.
+ */
+export function createOctokit(settings: OctokitSettings): GitHubClient {
+  const log = settings.logger
+  const scale = settings.timeScale
+  const random = settings.random ?? Math.random
+
+  function requestPolicy(octokit: Octokit): void {
+    octokit.hook.wrap('request', async (request, options) => {
+      options.headers['x-github-api-version'] ??= API_VERSION
+      const retryCount = Number((options.request as { retryCount?: number } | undefined)?.retryCount ?? 0)
+      // plugin-retry waits retryCount² seconds; add up to half of that again, at random.
+      if (retryCount > 0) await sleep(random() * 500 * retryCount ** 2 * scale)
+      return request(options)
+    })
+  }
+
+  const write = new Bottleneck.Group({
+    maxConcurrent: Math.max(1, settings.writeConcurrency),
+    minTime: Math.max(0, settings.writeGapMs * scale)
+  })
+
+  return getOctokit(
+    settings.token,
+    {
+      baseUrl: settings.apiUrl.replace(/\/+$/, ''),
+      request: { fetch: settings.transport as unknown as typeof fetch },
+      log: {
+        debug: (message: string) => log.debug(message),
+        info: (message: string) => log.debug(message),
+        warn: (message: string) => log.warning(message),
+        error: (message: string) => log.warning(message)
+      },
+      retry: { retries: settings.retries, retryAfterBaseValue: 1000 * scale },
+      throttle: {
+        id: `ghcr-retention-${++clients}`,
+        write,
+        retryAfterBaseValue: 1000 * scale,
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          n: number
+        ) => {
+          const again = n < settings.retries
+          log.warning(
+            `GitHub secondary rate limit on ${options.method} ${options.url}: ` +
+              (again
+                ? `waiting ${retryAfter} s as asked, then retry ${n + 1}/${settings.retries}`
+                : 'giving up')
+          )
+          return again
+        },
+        onRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          n: number
+        ) => {
+          const again = n < settings.retries && retryAfter <= settings.maxRateLimitWaitSeconds
+          log.warning(
+            `GitHub rate limit used up on ${options.method} ${options.url}; it resets in ${retryAfter} s` +
+              (again ? `: waiting, then retry ${n + 1}/${settings.retries}` : ': not waiting that long')
+          )
+          return again
+        }
+      }
+    },
+    requestPolicy,
+    throttling,
+    retry
+  )
+}

@@ -1,0 +1,15 @@
+/**
+ * The logging surface the HTTP clients need. The action wires @actions/core behind it; tests capture it.
+ * Callers must never pass a token, an Authorization header or a full request header map to it.
+ */
+export interface Logger {
+  debug(message: string): void
+  info(message: string): void
+  warning(message: string): void
+}
+
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warning: () => {}
+}

@@ -1,0 +1,50 @@
+import type { PackageVersion } from '../model/PackageVersion.js'
+import type { ManifestFact } from '../planner/Plan.js'
+import type { ManifestSource } from './ManifestSource.js'
+
+/**
+ * The planner's choice of what to read next, given what is known: digests whose manifest would decide
+ * something (DESIGN §9). Returning nothing new ends the loop.
+ */
+export type NextFetches = (
+  versions: readonly PackageVersion[],
+  facts: ReadonlyMap<string, ManifestFact>
+) => Iterable<string>
+
+export interface FetchAllOptions {
+  /** A registry that keeps serving new nested indexes cannot keep the loop going past this many rounds. */
+  readonly maxRounds?: number
+  /** Called after each round with the number of digests it read (progress for long runs). */
+  readonly onRound?: (round: number, fetched: number) => void
+}
+
+export interface FetchAllResult {
+  readonly facts: Map<string, ManifestFact>
+  readonly rounds: number
+  /** True when `maxRounds` stopped the loop while the planner still wanted digests. */
+  readonly truncated: boolean
+}
+
+/**
+ * Reads manifests round by round until the planner needs nothing more: tagged roots first, then whatever
+ * their bodies make relevant (nested indexes, untagged versions no index reaches). A digest is read at most once;
+ * the source bounds concurrency within a round. Failures are facts, so the loop never throws for one manifest.
+ */
+export async function fetchAll(
+  source: ManifestSource,
+  repository: string,
+  versions: readonly PackageVersion[],
+  nextFetches: NextFetches,
+  options: FetchAllOptions = {}
+): Promise<FetchAllResult> {
+  const maxRounds = options.maxRounds ?? 64
+  const facts = new Map<string, ManifestFact>()
+  for (let round = 1; ; round++) {
+    const wanted = [...new Set(nextFetches(versions, facts))].filter(digest => !facts.has(digest))
+    if (wanted.length === 0) return { facts, rounds: round - 1, truncated: false }
+    if (round > maxRounds) return { facts, rounds: round - 1, truncated: true }
+    const results = await Promise.all(wanted.map(digest => source.fetchManifest(repository, digest)))
+    wanted.forEach((digest, i) => facts.set(digest, results[i]))
+    options.onRound?.(round, wanted.length)
+  }
+}
