@@ -57,3 +57,13 @@ export function formatDuration(ms: number): string {
   if (m < 60) return `${m}m ${s % 60}s`
   return `${Math.floor(m / 60)}h ${m % 60}m`
 }
+
+/** Full digests inside prose (reasons, messages) shortened like `shortDigest`, for tables people scan. */
+export function shortenDigests(text: string): string {
+  return text.replace(/sha256:([0-9a-f]{12})[0-9a-f]{52}/g, 'sha256:$1')
+}
+
+/** A cosign or referrers-fallback tag (`sha256-<64 hex>[.sig|.att|.sbom]`) shortened for display. */
+export function displayTag(tag: string): string {
+  return tag.replace(/^sha256-([0-9a-f]{12})[0-9a-f]{52}/, 'sha256-$1…')
+}

@@ -1,7 +1,7 @@
 import type { Decision, Role } from '../planner/Decision.js'
 import type { Plan } from '../planner/Plan.js'
 import type { Outcome, VersionOutcome } from './outcome.js'
-import { shortDigest } from './markdown.js'
+import { displayTag, shortDigest } from './markdown.js'
 
 /** Above this many nodes (tags + versions) a graph stops explaining and starts hiding; the table remains. */
 export const MERMAID_MAX_NODES = 40
@@ -60,7 +60,7 @@ export function renderMermaid(
     const v = id.get(d.digest)!
     lines.push(`  ${v}${shape(d, label(d))}:::${classFor(outcomes.get(d.versionId)?.outcome)}`)
     for (const tag of d.tags) {
-      lines.push(`  t${t}(["${mermaidText(tag)}"]):::tag --> ${v}`)
+      lines.push(`  t${t}(["${mermaidText(displayTag(tag))}"]):::tag --> ${v}`)
       t++
     }
   }

@@ -14,12 +14,14 @@ import { buildForest, type VersionTree } from './versionTree.js'
 import { MERMAID_LEGEND, MERMAID_MAX_NODES, renderMermaid } from './mermaid.js'
 import {
   code,
+  displayTag,
   escapeText,
   formatBytes,
   formatDuration,
   num,
   plural,
   shortDigest,
+  shortenDigests,
   truncate
 } from './markdown.js'
 
@@ -43,7 +45,9 @@ interface PackageView {
   readonly pkg: PackageReport
   readonly outcomes: ReadonlyMap<number, VersionOutcome>
   readonly totals: Totals
-  readonly forest: readonly VersionTree[]
+  /** Trees whose root is (to be) deleted, and trees whose root is kept, each in display order. */
+  readonly doomed: readonly VersionTree[]
+  readonly kept: readonly VersionTree[]
 }
 
 /**
@@ -56,11 +60,14 @@ export function renderSummary(report: RunReport, opts: SummaryOptions = {}): str
   const budget = opts.budgetBytes ?? SUMMARY_BUDGET_BYTES
   const views: PackageView[] = report.packages.map(pkg => {
     const outcomes = resolveOutcomes(pkg, report.dryRun)
+    const isKept = (t: VersionTree) => (outcomes.get(t.root.versionId)?.outcome ?? 'kept') === 'kept'
+    const ordered = buildForest(pkg.plan.decisions).sort(treeOrder)
     return {
       pkg,
       outcomes,
       totals: countOutcomes(pkg.plan.decisions, outcomes),
-      forest: buildForest(pkg.plan.decisions)
+      doomed: ordered.filter(t => !isKept(t)),
+      kept: ordered.filter(isKept)
     }
   })
   const head = renderHead(report, views)
@@ -219,7 +226,7 @@ interface PackageOptions {
 }
 
 function renderPackage(view: PackageView, report: RunReport, opts: PackageOptions): string {
-  const { pkg, outcomes, totals, forest } = view
+  const { pkg, outcomes, totals, doomed, kept } = view
   const { plan } = pkg
   const dry = report.dryRun
   const counts = [
@@ -241,11 +248,18 @@ function renderPackage(view: PackageView, report: RunReport, opts: PackageOption
   const graph = renderMermaid(plan, outcomes, opts.mermaidMaxNodes)
   if (graph) out.push('```mermaid', graph, '```', '', `<sub>${escapeText(MERMAID_LEGEND)}</sub>`, '')
 
-  const isKept = (t: VersionTree) => (outcomes.get(t.root.versionId)?.outcome ?? 'kept') === 'kept'
-  const ordered = [...forest].sort(treeOrder)
-  const doomed = ordered.filter(t => !isKept(t))
-  const kept = ordered.filter(isKept)
-  const deleteTitle = plan.blocked !== undefined ? 'Held back' : dry ? 'Would be deleted' : 'Deleted'
+  const stillThere = (o: string | undefined) => o === 'refused' || o === 'failed' || o === 'remaining'
+  const allDone = doomed.every(t =>
+    t.rows.every(r => !stillThere(outcomes.get(r.decision.versionId)?.outcome))
+  )
+  const deleteTitle =
+    plan.blocked !== undefined
+      ? 'Held back'
+      : dry
+        ? 'Would be deleted'
+        : allDone
+          ? 'Deleted'
+          : 'Planned deletions'
   if (doomed.length > 0) {
     out.push(`**${deleteTitle}** (${plural(rowCount(doomed), 'version')})`, '')
     out.push(...renderTable(doomed, view, report, opts.cap), '')
@@ -338,20 +352,30 @@ function outcomeCell(vo: VersionOutcome | undefined, dryRun: boolean): string {
 function versionCell(d: Decision, depth: number): string {
   if (depth === 0) {
     if (d.tags.length === 0) return code(shortDigest(d.digest))
-    const tags = d.tags.slice(0, 4).map(code).join(' ')
+    const tags = d.tags
+      .slice(0, 4)
+      .map(t => code(displayTag(t)))
+      .join(' ')
     return d.tags.length > 4 ? `${tags} +${d.tags.length - 4}` : tags
   }
   const indent = '&nbsp;&nbsp;'.repeat(depth - 1)
-  const tags = d.tags.length > 0 ? ' ' + d.tags.slice(0, 2).map(code).join(' ') : ''
+  const tags =
+    d.tags.length > 0
+      ? ' ' +
+        d.tags
+          .slice(0, 2)
+          .map(t => code(displayTag(t)))
+          .join(' ')
+      : ''
   return `${indent}└ ${code(shortDigest(d.digest))}${tags}`
 }
 
 function renderRow(d: Decision, depth: number, vo: VersionOutcome | undefined, dryRun: boolean): string {
-  let why = `${code(d.rule)} ${escapeText(truncate(d.reason, REASON_CHARS))}`
+  let why = `${code(d.rule)} ${escapeText(truncate(shortenDigests(d.reason), REASON_CHARS))}`
   if (d.untagTags && d.untagTags.length > 0) why += ` · untag ${d.untagTags.map(code).join(' ')}`
   if (vo?.untagFailed && vo.untagFailed.length > 0)
     why += ` · untag failed for ${vo.untagFailed.map(code).join(' ')}`
-  if (vo?.error && vo.outcome !== 'kept') why += ` — ${escapeText(truncate(vo.error, 100))}`
+  if (vo?.error && vo.outcome !== 'kept') why += ` — ${escapeText(truncate(shortenDigests(vo.error), 100))}`
   const cells = [
     versionCell(d, depth),
     String(d.versionId),
