@@ -12,8 +12,7 @@ function int(headers: HeaderSource, name: string): number | undefined {
 
 /**
  * The primary rate limit as GitHub last reported it (`x-ratelimit-*`). Responses to concurrent requests can
- * arrive out of order, so within one window (same reset) the lowest `remaining` wins; a later reset starts a
- * new window. GHES with rate limits off sends no headers: the budget then stays empty ("no limit known").
+ * arrive out of order, so the lowest `remaining` wins until a later `reset` says a new window began. GHES with rate limits off sends no headers: the budget then stays empty ("no limit known").
  */
 export class RateBudgetTracker {
   private current: RateBudget = {}
@@ -35,11 +34,12 @@ export class RateBudgetTracker {
       reset: int(headers, 'x-ratelimit-reset')
     }
     const prev = this.current
-    if (prev.remaining === undefined || next.reset === undefined || prev.reset === undefined) {
-      this.current = next
-    } else if (next.reset > prev.reset) {
-      this.current = next
-    } else if (next.reset === prev.reset && remaining < prev.remaining) {
+    // A lower `remaining` is always news; a higher one only when a new window began (later reset).
+    if (
+      prev.remaining === undefined ||
+      remaining < prev.remaining ||
+      (next.reset !== undefined && (prev.reset === undefined || next.reset > prev.reset))
+    ) {
       this.current = next
     }
   }

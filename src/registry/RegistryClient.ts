@@ -34,6 +34,8 @@ export interface RegistryClientOptions {
   readonly onSecret?: (value: string) => void
   readonly dispatcher?: Dispatcher
   readonly random?: () => number
+  /** Epoch ms for token lifetimes; injected by tests that move time. */
+  readonly now?: () => number
 }
 
 /** Requests by kind, retries included (what the benchmark compares with the §9 minimum). */
@@ -62,6 +64,10 @@ export interface RawManifest {
 type Actions = 'pull' | 'pull,push'
 type Kind = keyof RegistryStats
 
+const REFUSED_READ = 'the registry refused to serve manifests of'
+const READ_HINT =
+  'The token needs read:packages and read access to the package (GITHUB_TOKEN: the repository needs access in ' +
+  'the package settings, Manage Actions access).'
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/
 
 /**
@@ -93,7 +99,7 @@ export class RegistryClient implements ManifestSource {
     this.origin = url.origin
     this.logger = options.logger ?? silentLogger
     this.limit = pLimit(Math.max(1, options.concurrency ?? 8))
-    this.tokens = new TokenCache(options.timeScale ?? 1)
+    this.tokens = new TokenCache(options.timeScale ?? 1, options.now)
     this.policy = {
       ...DEFAULT_RETRY_POLICY,
       retries: options.retries ?? DEFAULT_RETRY_POLICY.retries,
@@ -244,7 +250,10 @@ export class RegistryClient implements ManifestSource {
             }
           : {
               ok: false,
-              reason: `the registry answered HTTP ${response.status}${detail ? ` (${detail})` : ''}`
+              reason:
+                response.status === 401 || response.status === 403
+                  ? `${REFUSED_READ} ${repository} (HTTP ${response.status}${detail ? `: ${detail}` : ''}). ${READ_HINT}`
+                  : `the registry answered HTTP ${response.status}${detail ? ` (${detail})` : ''}`
             }
       }
       const actual = sha256Digest(bytes)

@@ -1,0 +1,47 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { connect, type AddressInfo, type Socket } from 'node:net'
+
+/** A throwaway HTTP server on 127.0.0.1 for transport-level behaviour the simulator does not need to offer. */
+export async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse) => void
+): Promise<{ url: string; close: () => Promise<void>; server: Server }> {
+  const sockets = new Set<Socket>()
+  const server = createServer(handler)
+  server.on('connection', s => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>(resolve => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      })
+  }
+}
+
+/** A CONNECT proxy (what undici's ProxyAgent speaks) that records the targets it tunnelled to. */
+export async function proxy(): Promise<{ url: string; targets: string[]; close: () => Promise<void> }> {
+  const targets: string[] = []
+  const p = await serve((_req, res) => {
+    res.statusCode = 405
+    res.end()
+  })
+  p.server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    targets.push(req.url ?? '')
+    const [host, port] = (req.url ?? '').split(':')
+    const upstream = connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      upstream.write(head)
+      upstream.pipe(client)
+      client.pipe(upstream)
+    })
+    upstream.on('error', () => client.destroy())
+    client.on('error', () => upstream.destroy())
+  })
+  return { url: p.url, targets, close: p.close }
+}
