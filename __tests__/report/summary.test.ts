@@ -129,6 +129,19 @@ describe('renderSummary', () => {
       '⛔ refused (HTTP 400) | `closure` platform image of deleted tag foo (index sha256:202020202020) — last tagged \\| version |'
     )
     expect(md).toContain('⏳ deferred')
+    expect(md).toContain('> ⏸️ **Stopped early:** budget')
+  })
+
+  it('does not repeat the outcome the reason opens with', () => {
+    const plan = appPlan()
+    const said = {
+      ...plan,
+      decisions: plan.decisions.map((d, i) =>
+        i === 0 ? { ...d, reason: "kept: tag v1.2 matches keep-tags 'v*'" } : d
+      )
+    }
+    const md = renderSummary(report({ packages: [{ plan: said }] }))
+    expect(md).toContain("| ✅ keep | `keep-tags` tag v1.2 matches keep-tags 'v\\*' |")
   })
 
   it('keeps untrusted text from adding columns or markup', () => {

@@ -245,6 +245,8 @@ function renderPackage(view: PackageView, report: RunReport, opts: PackageOption
   ]
   if (plan.blocked !== undefined)
     out.push(`> ✋ **Held back by the safety cap:** ${escapeText(plan.blocked)}`, '')
+  const stopped = pkg.execution?.stoppedReason
+  if (stopped) out.push(`> ⏸️ **Stopped early:** ${escapeText(truncate(stopped, 500))}`, '')
   const graph = renderMermaid(plan, outcomes, opts.mermaidMaxNodes)
   if (graph) out.push('```mermaid', graph, '```', '', `<sub>${escapeText(MERMAID_LEGEND)}</sub>`, '')
 
@@ -370,8 +372,13 @@ function versionCell(d: Decision, depth: number): string {
   return `${indent}└ ${code(shortDigest(d.digest))}${tags}`
 }
 
+/** The Outcome column already says kept/deleted; a reason that opens with it would say it twice. */
+function reasonText(reason: string): string {
+  return reason.replace(/^(kept|deleted|keep|delete):\s*/i, '')
+}
+
 function renderRow(d: Decision, depth: number, vo: VersionOutcome | undefined, dryRun: boolean): string {
-  let why = `${code(d.rule)} ${escapeText(truncate(shortenDigests(d.reason), REASON_CHARS))}`
+  let why = `${code(d.rule)} ${escapeText(truncate(shortenDigests(reasonText(d.reason)), REASON_CHARS))}`
   if (d.untagTags && d.untagTags.length > 0) why += ` · untag ${d.untagTags.map(code).join(' ')}`
   if (vo?.untagFailed && vo.untagFailed.length > 0)
     why += ` · untag failed for ${vo.untagFailed.map(code).join(' ')}`
