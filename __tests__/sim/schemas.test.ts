@@ -35,8 +35,10 @@ function openApiToJsonSchema(node: unknown): unknown {
   return { anyOf: [out, { type: 'null' }] }
 }
 
-const addFormats = ((formatsModule as unknown as { default?: typeof formatsModule }).default ??
-  formatsModule) as typeof formatsModule
+type FormatsPlugin = (ajv: Ajv) => Ajv
+// ajv-formats is CommonJS: depending on the loader its default export is the plugin or a namespace holding it.
+const formats = formatsModule as unknown as FormatsPlugin | { default: FormatsPlugin }
+const addFormats: FormatsPlugin = typeof formats === 'function' ? formats : formats.default
 // strict: false — the description uses OpenAPI keywords (example, nullable, x-github…) besides JSON Schema.
 const ajv = new Ajv({ strict: false, allErrors: true })
 addFormats(ajv)
