@@ -54,6 +54,20 @@ describe('computeOutputs', () => {
     expect(totals.gone).toBe(1)
   })
 
+  it('never counts as deleted a planned delete the execution does not mention', () => {
+    const { outputs } = computeOutputs(
+      report({
+        dryRun: false,
+        packages: [{ plan: appPlan(), execution: execution({ deleted: [241406801] }) }]
+      })
+    )
+    expect(outputs['deleted-count']).toBe('1')
+    expect(outputs.remaining).toBe('2')
+    const { outputs: none } = computeOutputs(report({ dryRun: false }))
+    expect(none['deleted-count']).toBe('0')
+    expect(none['deleted-versions']).toBe('[]')
+  })
+
   it(`leaves deleted-versions unset above ${DELETED_VERSIONS_MAX} ids and says where the list is`, () => {
     const n = DELETED_VERSIONS_MAX + 1
     const plan: Plan = {
