@@ -133,9 +133,9 @@ describe('RegistryClient against the simulator', () => {
     expect(await c.fetchManifest('acme/app', refs.image)).toMatchObject({ ok: true })
   })
 
-  it('survives 5xx, 429 with retry-after, resets, cut-off bodies and slow answers', async () => {
+  it('survives 5xx, 429/403 with retry-after, resets, cut-off bodies and slow answers', async () => {
     const c = client({ timeoutMs: 100 })
-    const kinds = ['status5xx', 'status429', 'reset', 'truncate', 'latency'] as const
+    const kinds = ['status5xx', 'status429', 'status403secondary', 'reset', 'truncate', 'latency'] as const
     kinds.forEach((kind, i) =>
       sim.faults.add({ side: 'registry', kind, pathPattern: orphans[i], count: 1, latencyMs: 200_000 })
     )

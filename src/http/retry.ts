@@ -46,9 +46,11 @@ export async function sendWithRetry(
     let why: string
     try {
       const response = await send()
-      if (!idempotent || attempt >= policy.retries || !RETRYABLE_STATUSES.has(response.status))
-        return response
       const asked = parseRetryAfter(response.headers.get('retry-after'))
+      // A 403 that names a time to come back is a rate limit (GitHub's secondary limits), not a refusal.
+      const retryable =
+        RETRYABLE_STATUSES.has(response.status) || (response.status === 403 && asked !== undefined)
+      if (!idempotent || attempt >= policy.retries || !retryable) return response
       if (asked !== undefined && asked > policy.maxRetryAfterMs) return response
       waitMs = asked ?? backoffMs(attempt, policy)
       why = `HTTP ${response.status}`
