@@ -44,7 +44,11 @@ function readOutputs(file: string): Record<string, string> {
   return result
 }
 
-async function runAction(sim: Simulator, stage: string, inputs: Record<string, string>): Promise<StageResult> {
+async function runAction(
+  sim: Simulator,
+  stage: string,
+  inputs: Record<string, string>
+): Promise<StageResult> {
   const dir = path.join(out, stage)
   mkdirSync(dir, { recursive: true })
   const summaryFile = path.join(dir, 'summary.md')
@@ -72,9 +76,16 @@ async function runAction(sim: Simulator, stage: string, inputs: Record<string, s
   }
   // The runner turns each `with:` key into INPUT_<NAME> (upper case, spaces to underscores, hyphens kept).
   for (const [k, v] of Object.entries(all)) env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v
-  console.log(`\n=== ${stage}: node dist/index.js (${Object.entries(inputs).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')})\n`)
+  console.log(
+    `\n=== ${stage}: node dist/index.js (${Object.entries(inputs)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ')})\n`
+  )
   const code = await new Promise<number>(resolve => {
-    const child = spawn(process.execPath, [path.join(root, 'dist/index.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] })
+    const child = spawn(process.execPath, [path.join(root, 'dist/index.js')], {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit']
+    })
     child.on('exit', c => resolve(c ?? 1))
   })
   const summary = readFileSync(summaryFile, 'utf8')
@@ -109,7 +120,9 @@ async function main(): Promise<void> {
     }
     const plan = await runAction(sim, '1-dry-run', { ...policy, 'dry-run': 'true' })
     console.log(`\noutputs: ${JSON.stringify(plan.outputs, null, 2)}`)
-    console.log(`step summary: ${path.join(out, '1-dry-run/summary.md')} (HTML: ${path.join(out, '1-dry-run/summary.html')})`)
+    console.log(
+      `step summary: ${path.join(out, '1-dry-run/summary.md')} (HTML: ${path.join(out, '1-dry-run/summary.html')})`
+    )
     if (plan.code !== 0) process.exitCode = plan.code
     if (onlyDryRun) return
 
@@ -118,11 +131,17 @@ async function main(): Promise<void> {
     const validate = await runAction(sim, '3-validate', { packages: policy.packages, mode: 'validate' })
     console.log(`\noutputs: ${JSON.stringify(validate.outputs, null, 2)}`)
     const journal = prune.outputs['plan-file']
-    const restore = await runAction(sim, '4-restore', { packages: policy.packages, mode: 'restore', 'restore-from': journal })
+    const restore = await runAction(sim, '4-restore', {
+      packages: policy.packages,
+      mode: 'restore',
+      'restore-from': journal
+    })
     console.log(`\noutputs: ${JSON.stringify(restore.outputs, null, 2)}`)
     const rest = sim.requests.filter(r => r.side === 'rest').length
     const registry = sim.requests.filter(r => r.side === 'registry').length
-    console.log(`\nthe simulator answered ${rest} REST and ${registry} registry requests; reports are in ${out}/`)
+    console.log(
+      `\nthe simulator answered ${rest} REST and ${registry} registry requests; reports are in ${out}/`
+    )
     for (const r of [prune, validate, restore]) if (r.code !== 0) process.exitCode = r.code
   } finally {
     await sim.close()

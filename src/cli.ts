@@ -45,7 +45,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     } else {
       value = 'true'
     }
-    if (name === 'token') throw new Error('pass the token in GITHUB_TOKEN or GH_TOKEN, not on the command line')
+    if (name === 'token')
+      throw new Error('pass the token in GITHUB_TOKEN or GH_TOKEN, not on the command line')
     if (name === 'summary') summaryFile = value
     else inputs[name] = value
   }

@@ -1,9 +1,98 @@
 import * as core from '@actions/core'
+import { PackagesClient } from './github/PackagesClient.js'
+import type { Logger } from './http/Logger.js'
+import { RegistryClient } from './registry/RegistryClient.js'
+import { RequestBudget } from './execute/RequestBudget.js'
+import { installSignalHandlers } from './execute/signals.js'
+import { readSettings } from './settings/inputs.js'
+import type { Settings } from './settings/Settings.js'
+import { runPrune } from './run/runPrune.js'
+import { runValidate } from './run/runValidate.js'
+import { runRestore } from './run/runRestore.js'
+import type { RunContext } from './run/RunContext.js'
 
-export async function run(): Promise<void> {
+/** Knobs for tests and benchmarks that run the action in-process; the runner never sets them. */
+export interface RunOverrides {
+  /** Multiplies every wait the clients derive from headers or backoff (tests against the simulator). */
+  readonly timeScale?: number
+  readonly now?: () => number
+  readonly env?: NodeJS.ProcessEnv
+}
+
+const coreLogger: Logger = {
+  debug: m => core.debug(m),
+  info: m => core.info(m),
+  warning: m => core.warning(m)
+}
+
+/**
+ * The action: inputs are read and validated before any request, then one mode runs. Never throws; a failure
+ * becomes `core.setFailed` with a message that names what to fix.
+ */
+export async function run(overrides: RunOverrides = {}): Promise<void> {
+  const env = overrides.env ?? process.env
+  let settings: Settings
   try {
-    core.info('ghcr-retention: skeleton')
+    settings = readSettings(name => core.getInput(name), env)
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    core.setFailed((error as Error).message)
+    return
   }
+  core.setSecret(settings.token)
+  debugSettings(settings)
+
+  const cancellation = installSignalHandlers(name =>
+    core.warning(`${name} received: stopping after the requests in flight; the journal is still written`)
+  )
+  try {
+    const packages = new PackagesClient({
+      token: settings.token,
+      apiUrl: settings.apiUrl,
+      logger: coreLogger,
+      timeScale: overrides.timeScale
+    })
+    const registry = new RegistryClient({
+      registryUrl: settings.registryUrl,
+      username: settings.registryUsername,
+      password: settings.token,
+      concurrency: settings.concurrency,
+      logger: coreLogger,
+      timeScale: overrides.timeScale,
+      onSecret: value => core.setSecret(value)
+    })
+    const ctx: RunContext = {
+      settings,
+      packages,
+      registry,
+      // Created before the first request so listing counts against an explicit budget too.
+      budget: RequestBudget.create(packages, settings.requestBudget),
+      signal: cancellation.signal,
+      logger: coreLogger,
+      now: overrides.now ?? Date.now
+    }
+    switch (settings.mode) {
+      case 'prune':
+        await runPrune(ctx, env)
+        break
+      case 'validate':
+        await runValidate(ctx)
+        break
+      case 'restore':
+        await runRestore(ctx, env)
+        break
+    }
+  } catch (error) {
+    core.setFailed((error as Error).message)
+  } finally {
+    cancellation.dispose()
+  }
+}
+
+function debugSettings(s: Settings): void {
+  // Every resolved value except the token, so a user can see what the action understood.
+  core.debug(
+    `settings: owner=${s.owner} packages=${JSON.stringify(s.packages)} mode=${s.mode} dry-run=${s.dryRun} ` +
+      `api-url=${s.apiUrl} registry-url=${s.registryUrl} concurrency=${s.concurrency} ` +
+      `request-budget=${s.requestBudget ?? 'auto'} plan-file=${s.planFile}`
+  )
 }

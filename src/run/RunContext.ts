@@ -1,0 +1,23 @@
+import type { PackagesApi } from '../github/PackagesApi.js'
+import type { Logger } from '../http/Logger.js'
+import type { RequestBudget } from '../execute/RequestBudget.js'
+import type { ManifestSource } from '../registry/ManifestSource.js'
+import type { Settings } from '../settings/Settings.js'
+import type { PackageRef } from '../model/PackageVersion.js'
+
+/** What every mode needs: validated settings, the two clients, the shared budget and the cancel signal. */
+export interface RunContext {
+  readonly settings: Settings
+  readonly packages: PackagesApi
+  readonly registry: ManifestSource
+  readonly budget: RequestBudget
+  readonly signal: AbortSignal
+  readonly logger: Logger
+  /** Epoch ms; injectable so tests and the planner never read the clock themselves. */
+  readonly now: () => number
+}
+
+/** The registry repository of a package: `owner/name`, lowercase as the OCI name grammar requires. */
+export function repositoryOf(pkg: PackageRef): string {
+  return `${pkg.owner}/${pkg.name}`.toLowerCase()
+}

@@ -1,0 +1,48 @@
+import { execute, type PlannedPackage } from '../execute/Executor.js'
+import type { ExecutionResult } from '../execute/ExecutionResult.js'
+import type { PackageInfo } from '../github/PackagesApi.js'
+import type { PackageRef } from '../model/PackageVersion.js'
+import { nextFetches } from '../planner/fetchPlan.js'
+import { plan } from '../planner/planner.js'
+import { fetchAll } from '../registry/fetchAll.js'
+import type { PackageReport } from '../report/RunReport.js'
+import { listAllVersions } from './listAllVersions.js'
+import { repositoryOf, type RunContext } from './RunContext.js'
+
+export interface PrunedPackage extends PackageReport {
+  readonly execution: ExecutionResult
+}
+
+/** Lists, reads and plans one package: pure planning on facts gathered here. */
+export async function planPackage(ctx: RunContext, pkg: PackageRef): Promise<PlannedPackage> {
+  const versions = await listAllVersions(ctx.packages, pkg)
+  ctx.logger.debug(`${pkg.name}: ${versions.length} versions listed`)
+  const { facts, rounds, truncated } = await fetchAll(ctx.registry, repositoryOf(pkg), versions, nextFetches)
+  ctx.logger.debug(
+    `${pkg.name}: ${facts.size} manifests read in ${rounds} rounds${truncated ? ' (truncated)' : ''}`
+  )
+  const p = plan({ packageName: pkg.name, versions, manifests: facts, now: ctx.now() }, ctx.settings.policy)
+  return { plan: p, manifests: facts }
+}
+
+/**
+ * Plans and carries out one package. Whatever goes wrong stays inside this package's result, so the next
+ * package still runs; a failure before any plan exists is reported as a failed package with an empty plan.
+ */
+export async function prunePackage(ctx: RunContext, info: PackageInfo): Promise<PrunedPackage> {
+  const pkg: PackageRef = { owner: info.owner, name: info.name }
+  const planned = await planPackage(ctx, pkg)
+  const execution = await execute(planned, {
+    packages: ctx.packages,
+    registry: ctx.registry,
+    pkg,
+    repository: repositoryOf(pkg),
+    dryRun: ctx.settings.dryRun,
+    budget: ctx.budget,
+    signal: ctx.signal,
+    logger: ctx.logger,
+    manifests: planned.manifests,
+    replan: () => planPackage(ctx, pkg)
+  })
+  return { plan: planned.plan, manifests: planned.manifests, execution }
+}

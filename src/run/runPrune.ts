@@ -1,0 +1,99 @@
+import * as core from '@actions/core'
+import { uploadJournal, journalArtifactName } from '../execute/artifact.js'
+import type { ExecutionResult } from '../execute/ExecutionResult.js'
+import { JOURNAL_SCHEMA, journalPackage, writeJournal, type Journal } from '../execute/Journal.js'
+import { runStatus } from '../execute/RunStatus.js'
+import type { Plan } from '../planner/Plan.js'
+import { emitAnnotations, emitLog, emitOutputs, writeStepSummary } from '../report/publish.js'
+import type { PackageReport, RunReport } from '../report/RunReport.js'
+import { prunePackage } from './prune.js'
+import type { RunContext } from './RunContext.js'
+import { selectPackages } from './selectPackages.js'
+import { validateAll } from './runValidate.js'
+
+/** A package that failed before it had a plan: an empty plan, and the error as the reason it stopped. */
+function failedBeforePlanning(name: string, error: unknown, dryRun: boolean): PackageReport {
+  const plan: Plan = { packageName: name, decisions: [], deleteOrder: [], warnings: [] }
+  const execution: ExecutionResult = {
+    packageName: name,
+    dryRun,
+    deleted: [],
+    gone: [],
+    refused: [],
+    failed: [],
+    remaining: [],
+    untagged: [],
+    stoppedReason: `error: ${(error as Error).message}`,
+    restRequests: 0,
+    registryRequests: 0
+  }
+  return { plan, execution }
+}
+
+export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise<void> {
+  const { settings } = ctx
+  const startedAt = ctx.now()
+  const selected = await selectPackages(ctx)
+  const reports: PackageReport[] = []
+  const journal = (): Journal => ({
+    schema: JOURNAL_SCHEMA,
+    mode: 'prune',
+    startedAt: new Date(startedAt).toISOString(),
+    finishedAt: new Date(ctx.now()).toISOString(),
+    dryRun: settings.dryRun,
+    owner: settings.owner,
+    packages: reports.map(r => journalPackage(r.plan, r.execution))
+  })
+
+  for (const info of selected) {
+    if (ctx.signal.aborted) break
+    try {
+      reports.push(await prunePackage(ctx, info))
+    } catch (error) {
+      core.error(`${info.name}: ${(error as Error).message}`, { title: `Package ${info.name} failed` })
+      reports.push(failedBeforePlanning(info.name, error, settings.dryRun))
+    }
+    // After every package, so a killed run still leaves a journal of what it did.
+    await writeJournal(settings.planFile, journal())
+  }
+
+  const status = runStatus(reports.flatMap(r => (r.execution ? [r.execution] : [])))
+  await writeJournal(settings.planFile, { ...journal(), status: status.message })
+  let artifactName: string | undefined
+  if (settings.uploadPlan) {
+    artifactName = await uploadJournal(
+      settings.planFile,
+      journalArtifactName(env, settings.owner, settings.packages),
+      ctx.logger
+    )
+  }
+
+  const report: RunReport = {
+    dryRun: settings.dryRun,
+    mode: 'prune',
+    owner: settings.owner,
+    packages: reports,
+    requests: {
+      rest: ctx.packages.requestCount,
+      registry: ctx.registry.requestCount,
+      budget: settings.requestBudget
+    },
+    startedAt,
+    finishedAt: ctx.now(),
+    planFile: settings.planFile,
+    artifactName
+  }
+  emitLog(report)
+  emitAnnotations(report)
+  emitOutputs(report)
+  await writeStepSummary(report)
+  core.info(`Journal: ${settings.planFile}${artifactName ? ` (artifact ${artifactName})` : ''}`)
+
+  if (settings.validateAfter && !settings.dryRun) {
+    const broken = await validateAll(ctx, selected, reports)
+    if (broken > 0 && settings.failOnBroken)
+      core.setFailed(`${broken} tag(s) do not resolve in full after the prune`)
+  }
+  if (!status.ok) core.setFailed(status.message)
+  else core.info(status.message)
+}
