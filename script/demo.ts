@@ -5,14 +5,16 @@
  *
  *   npm run demo               all four stages
  *   npm run demo -- --dry-run  only the dry-run plan
+ *   npm run demo -- --debug    also the debug lines (the reason behind every decision)
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { marked } from 'marked'
+import { createInterface } from 'node:readline'
 import { startSimulator, type Simulator } from '../src/sim/server.js'
 import { realisticScenario } from '../src/sim/fixtures/scenarios.js'
+import { renderSummaryHtml } from '../src/report/html.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const out = path.join(root, 'demo-out')
@@ -42,6 +44,19 @@ function readOutputs(file: string): Record<string, string> {
     }
   }
   return result
+}
+
+const showDebug = process.argv.includes('--debug')
+
+/** Renders workflow commands roughly as the Actions log viewer does; debug lines only with --debug. */
+function asRunnerShowsIt(line: string): string | undefined {
+  if (line.startsWith('::debug::')) return showDebug ? `  debug: ${line.slice(9)}` : undefined
+  if (line.startsWith('::add-mask::')) return undefined
+  if (line === '::endgroup::') return undefined
+  if (line.startsWith('::group::')) return `▸ ${line.slice(9)}`
+  const cmd = /^::(warning|error|notice)[^:]*::(.*)$/.exec(line)
+  if (cmd) return `${cmd[1]}: ${cmd[2].replace(/%0A/g, '\n    ').replace(/%25/g, '%')}`
+  return line
 }
 
 async function runAction(
@@ -84,17 +99,18 @@ async function runAction(
   const code = await new Promise<number>(resolve => {
     const child = spawn(process.execPath, [path.join(root, 'dist/index.js')], {
       env,
-      stdio: ['ignore', 'inherit', 'inherit']
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
+    createInterface({ input: child.stdout }).on('line', line => {
+      const shown = asRunnerShowsIt(line)
+      if (shown !== undefined) console.log(shown)
     })
     child.on('exit', c => resolve(c ?? 1))
   })
   const summary = readFileSync(summaryFile, 'utf8')
   writeFileSync(
     path.join(dir, 'summary.html'),
-    `<!doctype html><meta charset="utf-8"><title>ghcr-retention ${stage}</title>` +
-      `<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem}` +
-      `table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem}</style>\n` +
-      (await marked.parse(summary))
+    renderSummaryHtml(summary, { title: `ghcr-retention demo: ${stage}` })
   )
   return { code, outputs: readOutputs(outputFile), summary }
 }
