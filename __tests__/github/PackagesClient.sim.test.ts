@@ -89,6 +89,8 @@ describe('PackagesClient against the simulator', () => {
   })
 
   afterAll(async () => {
+    // The answer the slow-answer test abandoned is still on its way: let it land before closing.
+    while (sim.stats.inFlight.rest > 0) await new Promise(r => setTimeout(r, 20))
     await sim.close()
     await agent.close()
   })
@@ -265,6 +267,22 @@ describe('PackagesClient against the simulator', () => {
       expect(
         log.lines.filter(l => l.startsWith('warning') && l.includes('secondary rate limit'))
       ).toHaveLength(2)
+    })
+
+    it('times out a slow answer and asks again', async () => {
+      const c = client({ timeoutMs: 1000 })
+      sim.faults.add({ side: 'rest', pathPattern: 'page=3', kind: 'latency', latencyMs: 1_500_000, count: 1 })
+      expect(await all(c.listVersions({ owner: 'acme', name: 'app' }))).toHaveLength(234)
+      expect(c.requestCount).toBe(2 + 3 + 1)
+    })
+
+    it('reports a token GitHub stops accepting as a clear error', async () => {
+      sim.faults.add({ side: 'rest', kind: 'expiredToken', pathPattern: '/versions' })
+      const error = await all(client().listVersions({ owner: 'acme', name: 'app' })).catch(e => e)
+      expect(error.message).toBe(
+        'GitHub rejected the token (401: Bad credentials). Check the `token` input: it may be expired, revoked, ' +
+          'or meant for another GitHub host than `api-url`.'
+      )
     })
 
     it('treats a delete that succeeded behind a 502 as gone on the retry', async () => {
