@@ -223,6 +223,24 @@ describe('pushes', () => {
     expect(versions.find(v => v.id === oldLatest.id)!.metadata.container.tags).toEqual(['multi'])
   })
 
+  it('pushing a known digest under a new tag adds the tag and moves updated_at, no new version', async () => {
+    const push = await registryToken(sim, 'acme/app/sub', 'pull,push')
+    const pkg = sim.state.packageOf('acme', 'app/sub')!
+    const v = pkg.resolve(amd.digest)!
+    const count = pkg.activeCount
+    const before = v.updatedAt
+    sim.clock.advance(60_000)
+    const res = await registry(sim, '/v2/acme/app/sub/manifests/amd-only', push, {
+      method: 'PUT',
+      body: amd.bytes,
+      headers: { 'content-type': amd.mediaType }
+    })
+    expect(res.status).toBe(201)
+    expect(pkg.activeCount).toBe(count)
+    expect(v.tags).toEqual(['amd-only'])
+    expect(v.updatedAt).toBeGreaterThan(before)
+  })
+
   it('refuses a manifest whose blobs or children are missing, or whose digest does not match', async () => {
     const push = await registryToken(sim, 'acme/app/sub', 'pull,push')
     const lonely = image('lonely')

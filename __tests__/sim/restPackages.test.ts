@@ -256,6 +256,15 @@ describe('versions', () => {
       .packageOf('acme', 'undo')!
       .setTag('moved', sim.state.packageOf('acme', 'undo')!.resolve(b.digest)!, sim.clock.now())
     expect((await rest(sim, `${p}/versions/${va.id}/restore`, { method: 'POST' })).status).toBe(204)
+    const bearer = await registryToken(sim, 'acme/undo')
+    const keep = await registry(sim, '/v2/acme/undo/manifests/keep', bearer, {
+      headers: { accept: ALL_MANIFEST_TYPES }
+    })
+    expect(keep.headers.get('docker-content-digest')).toBe(a.digest)
+    const moved = await registry(sim, '/v2/acme/undo/manifests/moved', bearer, {
+      headers: { accept: ALL_MANIFEST_TYPES }
+    })
+    expect(moved.headers.get('docker-content-digest')).toBe(b.digest)
     const after = await versions(p)
     expect(after.find(v => v.id === va.id)!.metadata.container.tags).toEqual(['keep'])
     expect(after.find(v => v.name === b.digest)!.metadata.container.tags.sort()).toEqual(['moved', 'other'])

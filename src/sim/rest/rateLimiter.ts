@@ -84,6 +84,8 @@ export class RateLimiter {
     contentPerHour: 0
   }
   readonly limits: Required<RateLimitOptions>
+  /** False when built with `rateLimits: false`: headers are still sent, nothing is refused. */
+  readonly enforce: boolean
 
   constructor(
     private readonly clock: SimClock,
@@ -93,8 +95,6 @@ export class RateLimiter {
     this.enforce = options !== false
     this.limits = { ...GITHUB_RATE_LIMITS, ...(options || {}) }
   }
-
-  readonly enforce: boolean
 
   /** Counts the request against the primary limit, then checks the secondary ones. */
   admit(id: RateIdentity, method: string): Admission {
