@@ -5,7 +5,7 @@ import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
 import type { Logger } from '../http/Logger.js'
 import { sleep } from '../http/sleep.js'
-import type { Transport } from '../http/transport.js'
+import { USER_AGENT, type Transport } from '../http/transport.js'
 
 export type GitHubClient = ReturnType<typeof getOctokit>
 
@@ -72,6 +72,7 @@ export function createOctokit(settings: OctokitSettings): GitHubClient {
     settings.token,
     {
       baseUrl: settings.apiUrl.replace(/\/+$/, ''),
+      userAgent: USER_AGENT,
       request: { fetch: settings.transport as unknown as typeof fetch },
       log: {
         debug: (message: string) => log.debug(message),

@@ -31,6 +31,9 @@ export type Transport = (input: string | URL, init?: TransportInit) => Promise<R
 
 export const DEFAULT_TIMEOUT_MS = 30_000
 
+/** Lets GitHub and registry operators tell this action's traffic apart (GitHub asks integrations to send one). */
+export const USER_AGENT = 'ghcr-retention'
+
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 
 /**

@@ -6,7 +6,7 @@ import { DIGEST_RE } from '../model/PackageVersion.js'
 import type { ManifestFact } from '../planner/Plan.js'
 import { silentLogger, type Logger } from '../http/Logger.js'
 import { DEFAULT_RETRY_POLICY, sendWithRetry, type RetryPolicy } from '../http/retry.js'
-import { createTransport, DEFAULT_TIMEOUT_MS, type Transport } from '../http/transport.js'
+import { createTransport, DEFAULT_TIMEOUT_MS, USER_AGENT, type Transport } from '../http/transport.js'
 import { registryAuthFrom, type BearerChallenge, type RegistryAuth } from './challenge.js'
 import type { ManifestSource } from './ManifestSource.js'
 import { describeRegistryErrors, RegistryError } from './RegistryError.js'
@@ -306,7 +306,7 @@ export class RegistryClient implements ManifestSource {
     for (let renewed = false; ; renewed = true) {
       const auth = await this.authentication()
       const credential = await this.credential(auth, repository, actions)
-      const headers: Record<string, string> = {}
+      const headers: Record<string, string> = { 'user-agent': USER_AGENT }
       if (request.accept) headers.accept = request.accept
       if (request.contentType) headers['content-type'] = request.contentType
       if (credential) headers.authorization = credential.header
@@ -341,7 +341,9 @@ export class RegistryClient implements ManifestSource {
   private authentication(): Promise<RegistryAuth | undefined> {
     this.auth ??= (async () => {
       const url = `${this.base}/v2/`
-      const response = await this.attempt('pings', `GET ${url}`, () => this.transport(url))
+      const response = await this.attempt('pings', `GET ${url}`, () =>
+        this.transport(url, { headers: { 'user-agent': USER_AGENT } })
+      )
       if (response.ok) return undefined
       const auth =
         response.status === 401 ? registryAuthFrom(response.headers.get('www-authenticate')) : undefined
@@ -392,7 +394,7 @@ export class RegistryClient implements ManifestSource {
     }
     if (challenge.service !== undefined) realm.searchParams.set('service', challenge.service)
     realm.searchParams.set('scope', scope)
-    const headers: Record<string, string> = {}
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT }
     const basic = this.basic()
     if (basic && this.trusts(realm)) headers.authorization = basic
     else if (basic && !this.realmWarned) {
