@@ -155,6 +155,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   async function serve(side: Side, raw: IncomingMessage, out: ServerResponse): Promise<void> {
     const deferred: (() => void)[] = []
+    // A client that hangs up mid-answer (or a reset fault) must not take the simulator down.
+    raw.on('error', () => {})
+    out.on('error', () => {})
     stats.inFlight[side]++
     stats.maxInFlight[side] = Math.max(stats.maxInFlight[side], stats.inFlight[side])
     const url = raw.url ?? '/'
