@@ -12,7 +12,8 @@ for (const [name, spec] of Object.entries(action.inputs)) {
   lines.push(`| \`${name}\` | ${cell(def)} | ${cell(spec.description)} |`)
 }
 lines.push('', '## Outputs', '', '| Output | Description |', '| --- | --- |')
-for (const [name, spec] of Object.entries(action.outputs)) lines.push(`| \`${name}\` | ${cell(spec.description)} |`)
+for (const [name, spec] of Object.entries(action.outputs))
+  lines.push(`| \`${name}\` | ${cell(spec.description)} |`)
 const tables = lines.join('\n')
 
 if (process.argv.includes('--write')) {
@@ -20,7 +21,10 @@ if (process.argv.includes('--write')) {
   const readme = readFileSync(readmeUrl, 'utf8')
   const re = /<!-- action-tables -->[\s\S]*<!-- \/action-tables -->/
   if (!re.test(readme)) throw new Error('README.md has no <!-- action-tables --> block')
-  writeFileSync(readmeUrl, readme.replace(re, `<!-- action-tables -->\n\n${tables}\n\n<!-- /action-tables -->`))
+  writeFileSync(
+    readmeUrl,
+    readme.replace(re, `<!-- action-tables -->\n\n${tables}\n\n<!-- /action-tables -->`)
+  )
 } else {
   console.log(tables)
 }
