@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { loadActionMetadata, readRepoFile, repoRoot } from './repoFiles.js'
+import { loadActionMetadata, parseYaml, readRepoFile, repoRoot } from './repoFiles.js'
 
 // The badge colours, and the Feather icons the docs say are not available.
 const COLORS = ['white', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']
@@ -98,5 +98,26 @@ describe('contributor documents', () => {
     expect(security).toMatch(/Do not open a public issue/)
     for (const ability of ['**list**', '**delete**', '**restore**']) expect(security).toContain(ability)
     expect(security).toContain('## Tokens never reach a log')
+  })
+
+  it('the issue chooser sends security reports to a private advisory', () => {
+    const config = parseYaml(
+      readRepoFile('.github/ISSUE_TEMPLATE/config.yml'),
+      'ISSUE_TEMPLATE/config.yml'
+    ) as {
+      contact_links: { url: string }[]
+    }
+    expect(config.contact_links.map(link => link.url)).toContainEqual(
+      expect.stringMatching(/^https:\/\/github\.com\/[^/]+\/[^/]+\/security\/advisories\/new$/)
+    )
+    const form = parseYaml(readRepoFile('.github/ISSUE_TEMPLATE/bug_report.yml'), 'bug_report.yml') as {
+      body: { type: string; id?: string }[]
+    }
+    expect(form.body.map(field => field.id).filter(Boolean)).toEqual([
+      'version',
+      'inputs',
+      'what-happened',
+      'log'
+    ])
   })
 })
