@@ -18,7 +18,7 @@ describe('RequestBudget', () => {
     expect(b.used).toBe(2)
     expect(b.tryAcquire()).toBe(true)
     expect(b.tryAcquire()).toBe(false)
-    expect(b.exhausted).toBe('request-budget of 3 REST requests used up (2 sent)')
+    expect(b.exhausted).toBe('request-budget of 3 REST requests used up (2 sent, 1 in flight)')
   })
 
   it('stays exhausted once it refused, so a later package does not start half-way', () => {

@@ -87,7 +87,8 @@ export class RequestBudget {
 
   private refusal(n: number): string | undefined {
     if (this.limit !== undefined && this.used + this.pending + n > this.limit) {
-      return `request-budget of ${this.limit} REST requests used up (${this.used} sent)`
+      const inFlight = this.pending > 0 ? `, ${this.pending} in flight` : ''
+      return `request-budget of ${this.limit} REST requests used up (${this.used} sent${inFlight})`
     }
     const { limit, remaining, reset } = this.source.budget
     if (remaining === undefined) return undefined
