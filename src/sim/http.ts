@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import type { SimPackage, SimVersion } from './simPackage.js'
 
 export type Side = 'rest' | 'registry'
 
@@ -23,6 +24,15 @@ export interface SimRequest {
   route?: string
   /** Run after the response is written (releases a concurrency slot). */
   readonly defer: (fn: () => void) => void
+  /** Set by a route that deleted or restored a version; the server awaits `onVersionChange` before answering. */
+  versionChange?: VersionChange
+}
+
+/** A version the REST API just deleted or restored (what a backing store must mirror). */
+export interface VersionChange {
+  readonly kind: 'deleted' | 'restored'
+  readonly pkg: SimPackage
+  readonly version: SimVersion
 }
 
 export type Handler = (req: SimRequest) => SimResponse | Promise<SimResponse>

@@ -13,7 +13,7 @@ import { SimClock, delay } from './clock.js'
 import { faultAnswer } from './faultAnswers.js'
 import { FaultController, type ActiveRule, type FaultKind } from './faults.js'
 import type { FixturePackage } from './fixtures/types.js'
-import type { Handler, SimRequest, SimResponse, Side } from './http.js'
+import type { Handler, SimRequest, SimResponse, Side, VersionChange } from './http.js'
 import { freshSeed } from './random.js'
 import { RegistryAuth } from './registry/auth.js'
 import { BlobStore } from './registry/blobStore.js'
@@ -26,6 +26,7 @@ import { TokenStore, type TokenSpec } from './tokens.js'
 export type { RateLimitOptions } from './rest/rateLimiter.js'
 export type { FaultRule, FaultKind, ActiveRule } from './faults.js'
 export type { TokenSpec } from './tokens.js'
+export type { VersionChange } from './http.js'
 export { FaultController } from './faults.js'
 export { SimState } from './state.js'
 
@@ -51,6 +52,11 @@ export interface SimulatorOptions {
   registryPort?: number
   /** Called with the seed at start (default: nothing; the CLI prints it). */
   log?: (line: string) => void
+  /**
+   * Awaited after a REST version delete or restore took effect and before the answer is sent, so a backing
+   * registry (src/sim/realBackend.ts) mirrors it first. A throw turns the answer into a 500.
+   */
+  onVersionChange?: (change: VersionChange) => void | Promise<void>
 }
 
 export interface RequestRecord {
@@ -202,6 +208,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         res = faultAnswer(fault, side, req, fault.status ?? faults.pickStatus(), auth)
       }
       if (!res) res = await handlers[side](req)
+      if (req.versionChange && opts.onVersionChange) await opts.onVersionChange(req.versionChange)
       record.route = req.route
       if (fault && after) res = applyAfter(fault, side, req, res)
       await delay(clock.realMs(extraLatency))

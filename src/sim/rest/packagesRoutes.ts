@@ -272,6 +272,7 @@ function deleteVersion(ctx: RestContext, pkg: SimPackage, id: number, doc: strin
     )
   }
   pkg.deleteVersion(v, ctx.now)
+  ctx.req.versionChange = { kind: 'deleted', pkg, version: v }
   return emptyResponse(204)
 }
 
@@ -282,5 +283,6 @@ function restoreVersion(ctx: RestContext, pkg: SimPackage, id: number): SimRespo
     return notFound()
   }
   pkg.restoreVersion(v)
+  ctx.req.versionChange = { kind: 'restored', pkg, version: v }
   return emptyResponse(204)
 }
