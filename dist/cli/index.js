@@ -31347,6 +31347,8 @@ class TransportError extends Error {
     }
 }
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Lets GitHub and registry operators tell this action's traffic apart (GitHub asks integrations to send one). */
+const USER_AGENT = 'ghcr-retention';
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /**
  * fetch with a per-request timeout whose response body is read completely before it is returned. Reading the
@@ -31776,6 +31778,7 @@ function sleep(ms, signal) {
 
 
 
+
 /**
  * GitHub's best-practice guide asks integrations making many mutating requests to "wait at least one second
  * between each request" (docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api);
@@ -31813,6 +31816,7 @@ function createOctokit(settings) {
     });
     return (0,github/* getOctokit */.Q)(settings.token, {
         baseUrl: settings.apiUrl.replace(/\/+$/, ''),
+        userAgent: USER_AGENT,
         request: { fetch: settings.transport },
         log: {
             debug: (message) => log.debug(message),
@@ -36667,7 +36671,7 @@ class RegistryClient {
         for (let renewed = false;; renewed = true) {
             const auth = await this.authentication();
             const credential = await this.credential(auth, repository, actions);
-            const headers = {};
+            const headers = { 'user-agent': USER_AGENT };
             if (request.accept)
                 headers.accept = request.accept;
             if (request.contentType)
@@ -36698,7 +36702,7 @@ class RegistryClient {
     authentication() {
         this.auth ??= (async () => {
             const url = `${this.base}/v2/`;
-            const response = await this.attempt('pings', `GET ${url}`, () => this.transport(url));
+            const response = await this.attempt('pings', `GET ${url}`, () => this.transport(url, { headers: { 'user-agent': USER_AGENT } }));
             if (response.ok)
                 return undefined;
             const auth = response.status === 401 ? registryAuthFrom(response.headers.get('www-authenticate')) : undefined;
@@ -36743,7 +36747,7 @@ class RegistryClient {
         if (challenge.service !== undefined)
             realm.searchParams.set('service', challenge.service);
         realm.searchParams.set('scope', scope);
-        const headers = {};
+        const headers = { 'user-agent': USER_AGENT };
         const basic = this.basic();
         if (basic && this.trusts(realm))
             headers.authorization = basic;
@@ -36870,7 +36874,8 @@ class RequestBudget {
     }
     refusal(n) {
         if (this.limit !== undefined && this.used + this.pending + n > this.limit) {
-            return `request-budget of ${this.limit} REST requests used up (${this.used} sent)`;
+            const inFlight = this.pending > 0 ? `, ${this.pending} in flight` : '';
+            return `request-budget of ${this.limit} REST requests used up (${this.used} sent${inFlight})`;
         }
         const { limit, remaining, reset } = this.source.budget;
         if (remaining === undefined)
@@ -39337,6 +39342,7 @@ function message(error) {
 
 
 
+
 /**
  * Carries out one package's plan. Never throws: whatever goes wrong ends up in the result (`failed`,
  * `refused`, `remaining`, `stoppedReason`) so one package's trouble does not stop the others.
@@ -39458,6 +39464,9 @@ async function execute(initial, deps) {
         const maxFailures = deps.maxConsecutiveFailures ?? 5;
         let consecutiveFailures = 0;
         let lastError = '';
+        /** Set when a delete shows that no further request can succeed (rate limit gone, token rejected). */
+        let halt;
+        const interrupted = [];
         const pool = await runOrdered({
             order,
             after: graph.after,
@@ -39465,6 +39474,8 @@ async function execute(initial, deps) {
             gate: () => {
                 if (deps.signal?.aborted)
                     return 'cancelled';
+                if (halt !== undefined)
+                    return halt;
                 if (consecutiveFailures >= maxFailures) {
                     return `stopped after ${consecutiveFailures} failed deletes in a row (last: ${lastError})`;
                 }
@@ -39508,6 +39519,14 @@ async function execute(initial, deps) {
                     }
                 }
                 catch (error) {
+                    if (error instanceof RateLimitError) {
+                        // Not this version's fault: it stays in the backlog, and the run stops like a budget stop.
+                        halt ??= `primary rate limit used up: ${error.message}`;
+                        interrupted.push(id);
+                        return false;
+                    }
+                    if (error instanceof AuthenticationError)
+                        halt ??= error.message;
                     consecutiveFailures++;
                     lastError = errorMessage(error);
                     failed.push({ versionId: id, digest, error: lastError });
@@ -39519,6 +39538,7 @@ async function execute(initial, deps) {
                 }
             }
         });
+        remaining.push(...interrupted);
         for (const [id, because] of pool.held) {
             const cause = describeFailure(because, refused, failed);
             heldBack.push({
@@ -39529,8 +39549,8 @@ async function execute(initial, deps) {
             remaining.push(id);
         }
         remaining.push(...pool.notStarted);
-        if (pool.stoppedReason !== undefined) {
-            stoppedReason = pool.stoppedReason;
+        if (pool.stoppedReason !== undefined || halt !== undefined) {
+            stoppedReason = pool.stoppedReason ?? halt;
             logger.warning(`${deps.pkg.name}: stopped (${stoppedReason}); ${pool.notStarted.length} planned deletes left for the next run`);
             untagged = untagRequests(plan).map(r => ({
                 versionId: r.versionId,
@@ -40939,7 +40959,7 @@ function assembleDecisions(ctx, roles, blocked) {
         }
         const parent = v.via[i] >= 0 ? v.via[i] : g.inStart[i] < g.inStart[i + 1] ? g.inFrom[g.inStart[i]] : -1;
         const untag = blocked ? undefined : v.untag[i];
-        decisions[k] = {
+        const decision = {
             versionId: version.id,
             digest: version.digest,
             action,
@@ -40949,11 +40969,17 @@ function assembleDecisions(ctx, roles, blocked) {
             mediaType: mediaTypeShort(g, i),
             tags: version.tags,
             associatedTags: associated[i],
-            ...(g.platform[i] !== undefined ? { platform: g.platform[i] } : {}),
-            ...(parent >= 0 ? { parent: g.digests[parent] } : {}),
-            ...(untag ? { untagTags: untag } : {}),
             time: time[i]
         };
+        // Optional fields only when present, so JSON and log lines stay free of empty keys.
+        const platform = g.platform[i];
+        if (platform !== undefined)
+            decision.platform = platform;
+        if (parent >= 0)
+            decision.parent = g.digests[parent];
+        if (untag)
+            decision.untagTags = untag;
+        decisions[k] = decision;
     }
     return decisions;
 }
