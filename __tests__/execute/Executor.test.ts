@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { execute, type ExecuteDeps } from '../../src/execute/Executor.js'
+import { AuthenticationError, RateLimitError } from '../../src/github/errors.js'
 import { RequestBudget } from '../../src/execute/RequestBudget.js'
 import { tagsToRecheck } from '../../src/execute/Preflight.js'
 import type { Plan } from '../../src/planner/Plan.js'
@@ -127,6 +128,27 @@ describe('execute', () => {
     expect(result.failed).toHaveLength(1)
     expect(result.stoppedReason).toBe('stopped after 1 failed deletes in a row (last: 401 Bad credentials)')
     expect(sorted(result.remaining)).toEqual(sorted(ids(w.o, w.d1, w.d2)))
+  })
+
+  it('the primary rate limit running out stops the run like a budget stop: backlog, not failures', async () => {
+    const w = world()
+    w.packages.answers.set(w.D.id, new RateLimitError(1_900_000_000, 1000))
+    const result = await execute(w.plan, deps(w, { concurrency: 1 }))
+    expect(result.failed).toEqual([])
+    expect(result.deleted).toEqual([])
+    expect(result.stoppedReason).toMatch(
+      /^primary rate limit used up: The GitHub API rate limit of this token is used up/
+    )
+    expect(sorted(result.remaining)).toEqual(sorted(ids(w.D, w.o, w.d1, w.d2)))
+  })
+
+  it('a rejected token stops the run at once (every further request would fail the same way)', async () => {
+    const w = world()
+    w.packages.answers.set(w.D.id, new AuthenticationError('Bad credentials'))
+    const result = await execute(w.plan, deps(w, { concurrency: 1 }))
+    expect(result.failed.map(f => f.versionId)).toEqual(ids(w.D))
+    expect(result.stoppedReason).toMatch(/^GitHub rejected the token \(401: Bad credentials\)/)
+    expect(w.packages.calls.filter(c => c.startsWith('DELETE'))).toEqual([`DELETE ${w.D.id}`])
   })
 
   it('a budget-limited run stops cleanly; the next run finishes the backlog', async () => {

@@ -12,7 +12,12 @@ import {
   writeJournal,
   type Journal
 } from '../../src/execute/Journal.js'
-import { downloadJournal, journalArtifactName, uploadJournal } from '../../src/execute/artifact.js'
+import {
+  downloadJournal,
+  journalArtifactName,
+  openJournal,
+  uploadJournal
+} from '../../src/execute/artifact.js'
 import { silentLogger } from '../../src/http/Logger.js'
 import { FakeStore, memoryLogger, planOf } from './fakes.js'
 
@@ -158,6 +163,37 @@ describe('journal artifact', () => {
     )
     await expect(downloadJournal('j-1', { runId: 99 }, { client, env: {} })).rejects.toThrow(
       'needs the repository (owner/repo) and a token with actions: read'
+    )
+  })
+
+  it('restore-from: a file path, else an artifact of this run, else <run-id>/<artifact-name>', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'open-'))
+    const path = join(dir, 'journal.json')
+    await writeJournal(path, sample())
+    expect((await openJournal(path)).journal.owner).toBe('acme')
+    const asked: unknown[] = []
+    const client = {
+      async getArtifact(name: string, options?: unknown) {
+        asked.push([name, options])
+        return { artifact: { id: 3, name, size: 1 } }
+      },
+      async downloadArtifact(_id: number, options?: { path?: string }) {
+        await writeFile(join(options!.path!, 'j.json'), JSON.stringify(sample()))
+        return { downloadPath: options!.path }
+      }
+    } as unknown as ArtifactClient
+    const env = { RUNNER_TEMP: dir }
+    expect((await openJournal('journal-7', { client, env })).journal.schema).toBe(JOURNAL_SCHEMA)
+    await openJournal('12345/journal-7', { client, env, token: 't', repository: 'acme/app' })
+    expect(asked).toEqual([
+      ['journal-7', undefined],
+      [
+        'journal-7',
+        { findBy: { token: 't', workflowRunId: 12345, repositoryOwner: 'acme', repositoryName: 'app' } }
+      ]
+    ])
+    await expect(openJournal('journal-7', { env: {} })).rejects.toThrow(
+      'restore-from: "journal-7" is not a file here, and an artifact of the current run can only be read inside GitHub Actions'
     )
   })
 })

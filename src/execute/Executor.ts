@@ -1,3 +1,4 @@
+import { AuthenticationError, RateLimitError } from '../github/errors.js'
 import type { PackagesApi } from '../github/PackagesApi.js'
 import { silentLogger, type Logger } from '../http/Logger.js'
 import type { PackageRef } from '../model/PackageVersion.js'
@@ -181,12 +182,16 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
     const maxFailures = deps.maxConsecutiveFailures ?? 5
     let consecutiveFailures = 0
     let lastError = ''
+    /** Set when a delete shows that no further request can succeed (rate limit gone, token rejected). */
+    let halt: string | undefined
+    const interrupted: number[] = []
     const pool = await runOrdered<number>({
       order,
       after: graph.after,
       concurrency: deps.concurrency ?? 4,
       gate: () => {
         if (deps.signal?.aborted) return 'cancelled'
+        if (halt !== undefined) return halt
         if (consecutiveFailures >= maxFailures) {
           return `stopped after ${consecutiveFailures} failed deletes in a row (last: ${lastError})`
         }
@@ -228,6 +233,13 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
               return false
           }
         } catch (error) {
+          if (error instanceof RateLimitError) {
+            // Not this version's fault: it stays in the backlog, and the run stops like a budget stop.
+            halt ??= `primary rate limit used up: ${error.message}`
+            interrupted.push(id)
+            return false
+          }
+          if (error instanceof AuthenticationError) halt ??= error.message
           consecutiveFailures++
           lastError = errorMessage(error)
           failed.push({ versionId: id, digest, error: lastError })
@@ -239,6 +251,7 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
       }
     })
 
+    remaining.push(...interrupted)
     for (const [id, because] of pool.held) {
       const cause = describeFailure(because, refused, failed)
       heldBack.push({
@@ -249,8 +262,8 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
       remaining.push(id)
     }
     remaining.push(...pool.notStarted)
-    if (pool.stoppedReason !== undefined) {
-      stoppedReason = pool.stoppedReason
+    if (pool.stoppedReason !== undefined || halt !== undefined) {
+      stoppedReason = pool.stoppedReason ?? halt
       logger.warning(
         `${deps.pkg.name}: stopped (${stoppedReason}); ${pool.notStarted.length} planned deletes left for the next run`
       )

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
-import { mkdtemp, readdir } from 'node:fs/promises'
+import { mkdtemp, readdir, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import type { ArtifactClient } from '@actions/artifact'
 import type { Logger } from '../http/Logger.js'
+import { readJournal, type Journal } from './Journal.js'
 
 /** Days GitHub keeps the journal artifact; restore works for 30 days, so the journal should outlive that. */
 export const JOURNAL_RETENTION_DAYS = 35
@@ -83,10 +84,11 @@ export async function downloadJournal(
   options: { env?: NodeJS.ProcessEnv; client?: ArtifactClient; dir?: string } = {}
 ): Promise<string> {
   const env = options.env ?? process.env
-  if (!options.client && !canUseArtifacts(env)) {
+  // Another run's artifact is read through the public REST API with a token; this run's needs the runtime.
+  if (!options.client && source.runId === undefined && !canUseArtifacts(env)) {
     throw new Error(
-      `restore-from: ${JSON.stringify(name)} is not a file here and workflow artifacts cannot be read outside ` +
-        'GitHub Actions; give the path of a journal file'
+      `restore-from: ${JSON.stringify(name)} is not a file here, and an artifact of the current run can only be ` +
+        'read inside GitHub Actions; give the path of a journal file, or `<run-id>/<artifact-name>`'
     )
   }
   const client = options.client ?? (await defaultClient())
@@ -123,4 +125,29 @@ export async function downloadJournal(
     )
   }
   return join(where, files[0])
+}
+
+/**
+ * `restore-from`: a journal file path; else the name of a journal artifact of this run; else
+ * `<run-id>/<artifact-name>` for another run of the repository (`/` cannot occur in an artifact name, so the
+ * form is unambiguous once no such file exists).
+ */
+export async function openJournal(
+  value: string,
+  options: { token?: string; repository?: string; env?: NodeJS.ProcessEnv; client?: ArtifactClient } = {}
+): Promise<{ journal: Journal; path: string }> {
+  const isFile = await stat(value).then(
+    s => s.isFile(),
+    () => false
+  )
+  if (isFile) return { journal: await readJournal(value), path: value }
+  const other = /^(\d+)\/([^/]+)$/.exec(value)
+  const source: ArtifactSource = other
+    ? { runId: Number(other[1]), repository: options.repository, token: options.token }
+    : {}
+  const path = await downloadJournal(other ? other[2] : value, source, {
+    env: options.env,
+    client: options.client
+  })
+  return { journal: await readJournal(path), path }
 }
