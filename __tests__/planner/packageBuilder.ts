@@ -50,10 +50,17 @@ export class PackageBuilder {
   readonly truth = new Map<string, Manifest>()
   readonly failures = new Map<string, ManifestFact>()
   private nextId = 1000
+  private readonly namesInOrder: string[] = []
+
+  /** Every name given to version(), in order. */
+  names(): readonly string[] {
+    return this.namesInOrder
+  }
 
   /** Adds a version; ids grow in call order, so later calls are "newer" on ties. */
   version(name: string, opts: VersionOptions = {}): string {
     const digest = dg(name)
+    this.namesInOrder.push(name)
     const age = opts.age ?? 100
     const updated = opts.updated ?? age
     this.versions.push({
@@ -66,11 +73,14 @@ export class PackageBuilder {
     return digest
   }
 
-  image(name: string, opts: VersionOptions & { subject?: string; artifactType?: string } = {}): string {
+  image(
+    name: string,
+    opts: VersionOptions & { subject?: string; artifactType?: string; docker?: boolean } = {}
+  ): string {
     const digest = this.version(name, opts)
     this.truth.set(digest, {
       digest,
-      mediaType: MediaTypes.ociManifest,
+      mediaType: opts.docker ? MediaTypes.dockerV2 : MediaTypes.ociManifest,
       kind: 'image',
       manifests: [],
       layers: [{ digest: dg(name + '/layer'), mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip' }],

@@ -3,7 +3,7 @@ import { associatedTags } from './AssociatedTags.js'
 import { referenceLoops } from './Cycles.js'
 import { deleteOrder } from './deleteOrder.js'
 import { isUnknown, mayReferenceOthers } from './fetchPlan.js'
-import { buildImageGraph, EdgeKind, type ImageGraph } from './ImageGraph.js'
+import { buildImageGraph, EdgeKind, ManifestState, type ImageGraph } from './ImageGraph.js'
 import { decideOrphans } from './OrphanRules.js'
 import type { Plan, PlanInput } from './Plan.js'
 import type { PlanContext } from './PlanContext.js'
@@ -49,7 +49,9 @@ export function plan(input: PlanInput, policy: Policy): Plan {
   structureWarnings(ctx, unknown, holders.length > 0)
   patternWarnings(ctx)
 
-  if (holders.length > 0) holdEverything(ctx, unknown, holders[0])
+  // Name a read that failed rather than one that was skipped because of it.
+  const holder = holders.find(i => g.state[i] === ManifestState.failed) ?? holders[0]
+  if (holders.length > 0) holdEverything(ctx, unknown, holder)
   else {
     decideSeeds(ctx, unknown, roles)
     keepOwnerlessLoops(ctx)
@@ -384,7 +386,7 @@ function assembleDecisions(ctx: PlanContext, roles: readonly Role[], blocked: bo
     }
     const parent = v.via[i] >= 0 ? v.via[i] : g.inStart[i] < g.inStart[i + 1] ? g.inFrom[g.inStart[i]] : -1
     const untag = blocked ? undefined : v.untag[i]
-    decisions[k] = {
+    const decision: { -readonly [K in keyof Decision]: Decision[K] } = {
       versionId: version.id,
       digest: version.digest,
       action,
@@ -394,11 +396,14 @@ function assembleDecisions(ctx: PlanContext, roles: readonly Role[], blocked: bo
       mediaType: mediaTypeShort(g, i),
       tags: version.tags,
       associatedTags: associated[i],
-      ...(g.platform[i] !== undefined ? { platform: g.platform[i] } : {}),
-      ...(parent >= 0 ? { parent: g.digests[parent] } : {}),
-      ...(untag ? { untagTags: untag } : {}),
       time: time[i]
     }
+    // Optional fields only when present, so JSON and log lines stay free of empty keys.
+    const platform = g.platform[i]
+    if (platform !== undefined) decision.platform = platform
+    if (parent >= 0) decision.parent = g.digests[parent]
+    if (untag) decision.untagTags = untag
+    decisions[k] = decision
   }
   return decisions
 }
