@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { createManifestCache } from './cache/createManifestCache.js'
 import { PackagesClient } from './github/PackagesClient.js'
 import type { Logger } from './http/Logger.js'
 import { RegistryClient } from './registry/RegistryClient.js'
@@ -68,7 +69,12 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       budget: RequestBudget.create(packages, settings.requestBudget),
       signal: cancellation.signal,
       logger: coreLogger,
-      now: overrides.now ?? Date.now
+      now: overrides.now ?? Date.now,
+      manifestCache: createManifestCache(settings.cache, registry, {
+        env,
+        logger: coreLogger,
+        now: overrides.now ?? Date.now
+      })
     }
     switch (settings.mode) {
       case 'prune':

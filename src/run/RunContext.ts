@@ -1,3 +1,4 @@
+import type { ManifestCache } from '../cache/ManifestCache.js'
 import type { PackagesApi } from '../github/PackagesApi.js'
 import type { Logger } from '../http/Logger.js'
 import type { RequestBudget } from '../execute/RequestBudget.js'
@@ -15,6 +16,8 @@ export interface RunContext {
   readonly logger: Logger
   /** Epoch ms; injectable so tests and the planner never read the clock themselves. */
   readonly now: () => number
+  /** Manifests kept across runs (input `cache`); absent when off or unavailable. */
+  readonly manifestCache?: ManifestCache
 }
 
 /** The registry repository of a package: `owner/name`, lowercase as the OCI name grammar requires. */

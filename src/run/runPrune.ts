@@ -3,6 +3,15 @@ import { uploadJournal, journalArtifactName } from '../execute/artifact.js'
 import type { ExecutionResult } from '../execute/ExecutionResult.js'
 import { JOURNAL_SCHEMA, journalPackage, writeJournal, type Journal } from '../execute/Journal.js'
 import { runStatus } from '../execute/RunStatus.js'
+import { collectPins, pinnedDigestsFor } from '../pins/collectPins.js'
+import {
+  logPinOutcomes,
+  pinOutcomes,
+  renderPinsSummary,
+  unselectedPins,
+  type PinOutcome
+} from '../pins/pinReport.js'
+import { policyWithPins } from '../pins/pinnedPolicy.js'
 import type { Plan } from '../planner/Plan.js'
 import { emitAnnotations, emitLog, emitOutputs, writeStepSummary } from '../report/publish.js'
 import type { PackageReport, RunReport } from '../report/RunReport.js'
@@ -34,6 +43,8 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
   const { settings } = ctx
   const startedAt = ctx.now()
   const selected = await selectPackages(ctx)
+  const pins = await collectPins({ pins: settings.pins, owner: settings.owner, env, logger: ctx.logger })
+  const pinned: PinOutcome[] = []
   const reports: PackageReport[] = []
   const journal = (): Journal => ({
     schema: JOURNAL_SCHEMA,
@@ -48,7 +59,14 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
   for (const info of selected) {
     if (ctx.signal.aborted) break
     try {
-      reports.push(await prunePackage(ctx, info))
+      await ctx.manifestCache?.restore(info)
+      const policy = policyWithPins(settings.policy, pinnedDigestsFor(pins, info.name))
+      const pruned = await prunePackage({ ...ctx, settings: { ...settings, policy } }, info)
+      reports.push(pruned)
+      const outcomes = pinOutcomes(pins, info.name, pruned.plan.decisions)
+      logPinOutcomes(info.name, outcomes, core)
+      pinned.push(...outcomes)
+      await ctx.manifestCache?.save(info, pruned)
     } catch (error) {
       core.error(`${info.name}: ${(error as Error).message}`, { title: `Package ${info.name} failed` })
       reports.push(failedBeforePlanning(info.name, error, settings.dryRun))
@@ -87,6 +105,13 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
   emitAnnotations(report)
   emitOutputs(report)
   await writeStepSummary(report)
+  if (pins.enabled && env.GITHUB_STEP_SUMMARY) {
+    const notSelected = unselectedPins(
+      pins,
+      selected.map(p => p.name)
+    )
+    await core.summary.addRaw(renderPinsSummary(pins, [...pinned, ...notSelected]), true).write()
+  }
   core.info(`Journal: ${settings.planFile}${artifactName ? ` (artifact ${artifactName})` : ''}`)
 
   if (settings.validateAfter && !settings.dryRun) {

@@ -1,3 +1,5 @@
+import type { CacheSettings } from '../cache/cacheSettings.js'
+import type { PinSettings } from '../pins/pinSettings.js'
 import type { Policy } from '../planner/Policy.js'
 
 export type Mode = 'prune' | 'validate' | 'restore'
@@ -25,4 +27,8 @@ export interface Settings {
   readonly restoreFrom?: string
   /** mode: restore — restore versions deleted within this many milliseconds before now. */
   readonly restoreWithinMs?: number
+  /** protect-pinned, protect-pinned-repositories: where digests pinned in files are looked for. */
+  readonly pins: PinSettings
+  /** cache: manifests kept across runs. */
+  readonly cache: CacheSettings
 }

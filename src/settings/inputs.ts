@@ -1,5 +1,7 @@
 import path from 'node:path'
 import { Minimatch } from 'minimatch'
+import { readCacheSettings } from '../cache/cacheSettings.js'
+import { readPinSettings } from '../pins/pinSettings.js'
 import { compilePolicy } from '../planner/compilePolicy.js'
 import { parseDuration } from '../planner/Duration.js'
 import { defaultRegistryUrl } from '../registry/registryUrl.js'
@@ -178,6 +180,8 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
     validateAfter: parseBool('validate', read('validate'), false),
     failOnBroken: parseBool('fail-on-broken', read('fail-on-broken'), true),
     restoreFrom,
-    restoreWithinMs
+    restoreWithinMs,
+    pins: readPinSettings(read, registryUrl),
+    cache: readCacheSettings(read('cache'), env)
   }
 }

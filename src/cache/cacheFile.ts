@@ -1,0 +1,116 @@
+import type { RawManifest } from '../registry/RegistryClient.js'
+
+/**
+ * The cross-run manifest cache file: raw manifest bytes by digest, with the last time a run used each. A
+ * manifest fetched by digest never changes (distribution/distribution#211: "digest urls can be cached forever"),
+ * so an entry can only be wrong by being corrupt — and every entry is verified against its digest before use.
+ */
+export const CACHE_SCHEMA = 'ghcr-retention/manifests@1'
+
+export interface CacheEntry extends RawManifest {
+  /** Epoch ms of the last run that used (read or was served) this manifest. */
+  readonly usedAt: number
+}
+
+export interface CacheLimits {
+  readonly maxEntries: number
+  /** Bytes of the encoded file. */
+  readonly maxBytes: number
+}
+
+/** Enough for a 100,000-version package's reads (§9: roughly half the versions) in a few tens of MiB. */
+export const DEFAULT_CACHE_LIMITS: CacheLimits = { maxEntries: 50_000, maxBytes: 64 * 1024 * 1024 }
+
+interface FileEntry {
+  d: string
+  t?: string
+  u: number
+  b: string
+}
+
+/** Fixed cost of one entry in the file besides its base64 body (keys, digest, type, time). */
+const ENTRY_OVERHEAD = 200
+
+function encodedSize(e: CacheEntry): number {
+  return Math.ceil(e.bytes.length / 3) * 4 + (e.contentType?.length ?? 0) + ENTRY_OVERHEAD
+}
+
+/** Most recently used first, cut to the limits (LRU): what a package still needs stays, the rest ages out. */
+export function boundEntries(
+  entries: Iterable<CacheEntry>,
+  limits: CacheLimits = DEFAULT_CACHE_LIMITS
+): CacheEntry[] {
+  const sorted = [...entries].sort((a, b) => b.usedAt - a.usedAt || (a.digest < b.digest ? -1 : 1))
+  const kept: CacheEntry[] = []
+  let bytes = 64
+  for (const e of sorted) {
+    if (kept.length >= limits.maxEntries) break
+    const size = encodedSize(e)
+    if (bytes + size > limits.maxBytes) continue
+    bytes += size
+    kept.push(e)
+  }
+  return kept
+}
+
+export function encodeCache(entries: readonly CacheEntry[]): string {
+  const file = {
+    schema: CACHE_SCHEMA,
+    entries: entries.map((e): FileEntry => ({
+      d: e.digest,
+      ...(e.contentType ? { t: e.contentType } : {}),
+      u: e.usedAt,
+      b: Buffer.from(e.bytes).toString('base64')
+    }))
+  }
+  return JSON.stringify(file)
+}
+
+export interface DecodedCache {
+  readonly entries: CacheEntry[]
+  /** Why the file was ignored as a whole, when it was (unreadable JSON, another schema). */
+  readonly ignored?: string
+  /** Entries dropped because their shape was wrong (their bytes are checked later, by the registry client). */
+  readonly malformed: number
+}
+
+/** Never throws: a corrupt cache is an empty cache, and the run reads from the registry as if cold. */
+export function decodeCache(text: string): DecodedCache {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    return { entries: [], malformed: 0, ignored: `not JSON (${(error as Error).message})` }
+  }
+  const file = parsed as { schema?: unknown; entries?: unknown }
+  if (
+    typeof file !== 'object' ||
+    file === null ||
+    file.schema !== CACHE_SCHEMA ||
+    !Array.isArray(file.entries)
+  ) {
+    return { entries: [], malformed: 0, ignored: `not a ${CACHE_SCHEMA} file` }
+  }
+  const entries: CacheEntry[] = []
+  let malformed = 0
+  for (const raw of file.entries as unknown[]) {
+    const e = raw as Partial<FileEntry> | null
+    if (
+      !e ||
+      typeof e.d !== 'string' ||
+      typeof e.b !== 'string' ||
+      typeof e.u !== 'number' ||
+      (e.t !== undefined && typeof e.t !== 'string')
+    ) {
+      malformed++
+      continue
+    }
+    entries.push({
+      digest: e.d,
+      bytes: new Uint8Array(Buffer.from(e.b, 'base64')),
+      ...(e.t ? { contentType: e.t } : {}),
+      usedAt: e.u
+    })
+  }
+  return { entries, malformed }
+}
