@@ -1,0 +1,127 @@
+/**
+ * Runs the action in this process, exactly as the runner would (src/main.ts `run`), against a simulator: the
+ * inputs go in as `INPUT_*` variables (that is where @actions/core reads them), the outputs come back from a
+ * GITHUB_OUTPUT file, and the journal from `plan-file`. Everything the run changes in the process — the
+ * environment, `process.exitCode`, stdout — is put back afterwards, so a test or a benchmark can run it many
+ * times in a row.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Journal } from '../../src/execute/Journal.js'
+import { run } from '../../src/main.js'
+import type { Simulator } from '../../src/sim/server.js'
+
+export interface ActionRunOptions {
+  readonly sim: Simulator
+  /** Action inputs by their action.yml name (`delete-tags`, `dry-run`, …); token and URLs are filled in. */
+  readonly inputs: Readonly<Record<string, string>>
+  /** Client waits multiplier; defaults to the simulator's own time scale. */
+  readonly timeScale?: number
+  /** Epoch ms clock of the run; defaults to the simulator's clock (ages are computed against it). */
+  readonly now?: () => number
+  /** Keep the log lines in `ActionRun.log` (they are always counted). */
+  readonly keepLog?: boolean
+}
+
+export interface ActionRun {
+  readonly outputs: Readonly<Record<string, string>>
+  readonly journal: Journal
+  /** `core.setFailed` message, when the run failed. */
+  readonly failed?: string
+  /** Log lines written to stdout. */
+  readonly logLines: number
+  readonly log: readonly string[]
+  readonly wallMs: number
+}
+
+/** Parses the `name<<delimiter` blocks @actions/core appends to the GITHUB_OUTPUT file. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const lines = text.split(/\r?\n/)
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<]+)<<(.+)$/.exec(lines[i])
+    if (!m) continue
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
+    out[m[1]] = value.join('\n')
+  }
+  return out
+}
+
+/** Runs one prune/validate/restore and returns what a workflow would see. */
+export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
+  const { sim } = options
+  const dir = await mkdtemp(join(tmpdir(), 'ghcr-retention-run-'))
+  const outputFile = join(dir, 'output')
+  await writeFile(outputFile, '')
+  const inputs: Record<string, string> = {
+    token: sim.token,
+    owner: 'acme',
+    'api-url': sim.apiUrl,
+    'registry-url': sim.registryUrl,
+    'registry-username': sim.login,
+    'upload-plan': 'false',
+    'plan-file': join(dir, 'journal.json'),
+    ...options.inputs
+  }
+  const env: Record<string, string> = { GITHUB_OUTPUT: outputFile, RUNNER_TEMP: dir }
+  for (const [name, value] of Object.entries(inputs))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+
+  const saved = new Map<string, string | undefined>()
+  for (const name of Object.keys(env)) saved.set(name, process.env[name])
+  // A stray step summary or runner variable of the calling shell must not leak into the run.
+  for (const name of ['GITHUB_STEP_SUMMARY', 'GITHUB_API_URL', 'GITHUB_SERVER_URL', 'GITHUB_REPOSITORY']) {
+    if (!saved.has(name)) saved.set(name, process.env[name])
+    delete process.env[name]
+  }
+  Object.assign(process.env, env)
+  const exitCode = process.exitCode
+  process.exitCode = undefined
+
+  const log: string[] = []
+  let logLines = 0
+  let failed: string | undefined
+  const write = process.stdout.write.bind(process.stdout)
+  // @actions/core writes to process.stdout directly: count (and maybe keep) the lines instead of printing
+  // tens of thousands of decision lines.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
+    for (const line of text.split('\n')) {
+      if (line === '') continue
+      logLines++
+      // core.setFailed ends the run with a bare `::error::` line (package errors carry a title).
+      if (line.startsWith('::error::')) failed = line.slice('::error::'.length)
+      if (options.keepLog) log.push(line)
+    }
+    const callback = rest.find(r => typeof r === 'function') as (() => void) | undefined
+    callback?.()
+    return true
+  }) as typeof process.stdout.write
+
+  const started = performance.now()
+  try {
+    await run({
+      timeScale: options.timeScale ?? sim.timeScale,
+      now: options.now ?? (() => sim.clock.now()),
+      env: { ...process.env }
+    })
+  } finally {
+    process.stdout.write = write
+    if (process.exitCode !== 1) failed = undefined
+    process.exitCode = exitCode
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  }
+  const wallMs = performance.now() - started
+  try {
+    const outputs = parseOutputFile(await readFile(outputFile, 'utf8'))
+    const journal = JSON.parse(await readFile(inputs['plan-file'], 'utf8')) as Journal
+    return { outputs, journal, ...(failed !== undefined ? { failed } : {}), logLines, log, wallMs }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
