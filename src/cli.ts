@@ -5,52 +5,33 @@
  *
  * Every action input is a flag of the same name (`--keep-tags latest`); a flag without a value means `true`.
  * The token comes from GITHUB_TOKEN or GH_TOKEN, never from the command line (it would land in shell history).
- * The step summary goes to `--summary FILE` (default ghcr-retention-summary.md), outputs are printed.
+ * The plan is printed as the Actions log shows it, the step summary goes to `--summary FILE` (Markdown) and the
+ * journal to `--json FILE`; outputs are printed at the end.
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { CACHE_DIR_ENV } from './cache/cacheSettings.js'
+import { parseArgs, USAGE, type CliArgs } from './cli/args.js'
+import { renderWorkflowCommands } from './cli/terminal.js'
 import { run } from './main.js'
 
-const USAGE = `usage: ghcr-retention --owner OWNER --packages NAMES [--dry-run] [--<input> VALUE ...]
-  token from GITHUB_TOKEN or GH_TOKEN; every action.yml input is a flag (e.g. --keep-tags 'latest, v*')
-  --summary FILE   where to write the Markdown summary (default ghcr-retention-summary.md)
-  --help           this text`
+export { parseArgs, type CliArgs } from './cli/args.js'
 
-export interface CliArgs {
-  readonly inputs: Record<string, string>
-  readonly summaryFile: string
-  readonly help: boolean
-}
-
-/** Parses `--name value`, `--name=value` and bare `--flag` (= 'true'). */
-export function parseArgs(argv: readonly string[]): CliArgs {
-  const inputs: Record<string, string> = {}
-  let summaryFile = 'ghcr-retention-summary.md'
-  let help = false
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]
-    if (arg === '--help' || arg === '-h') {
-      help = true
-      continue
+/** The GITHUB_OUTPUT file: `name<<DELIMITER` blocks (what @actions/core writes) and `name=value` lines. */
+function readOutputs(text: string): [string, string][] {
+  const out: [string, string][] = []
+  const lines = text.split(/\r?\n/)
+  for (let i = 0; i < lines.length; i++) {
+    const block = /^([^=<]+)<<(.+)$/.exec(lines[i])
+    if (block) {
+      const value: string[] = []
+      while (++i < lines.length && lines[i] !== block[2]) value.push(lines[i])
+      out.push([block[1], value.join('\n')])
+    } else if (lines[i].includes('=')) {
+      out.push([lines[i].slice(0, lines[i].indexOf('=')), lines[i].slice(lines[i].indexOf('=') + 1)])
     }
-    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${JSON.stringify(arg)}\n${USAGE}`)
-    let name = arg.slice(2)
-    let value: string
-    const eq = name.indexOf('=')
-    if (eq >= 0) {
-      value = name.slice(eq + 1)
-      name = name.slice(0, eq)
-    } else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) {
-      value = argv[++i]
-    } else {
-      value = 'true'
-    }
-    if (name === 'token')
-      throw new Error('pass the token in GITHUB_TOKEN or GH_TOKEN, not on the command line')
-    if (name === 'summary') summaryFile = value
-    else inputs[name] = value
   }
-  return { inputs, summaryFile, help }
+  return out
 }
 
 async function main(): Promise<void> {
@@ -66,26 +47,51 @@ async function main(): Promise<void> {
     console.log(USAGE)
     return
   }
+  const token = process.env.GITHUB_TOKEN || process.env.GH_TOKEN || ''
+  if (!token) {
+    console.error(
+      'set GITHUB_TOKEN or GH_TOKEN to a classic PAT with read:packages (and delete:packages to delete), e.g. ' +
+        'GITHUB_TOKEN=$(gh auth token)'
+    )
+    process.exitCode = 2
+    return
+  }
+  if (!args.inputs.owner && !process.env.GITHUB_REPOSITORY) {
+    console.error(`--owner is required outside GitHub Actions\n\n${USAGE}`)
+    process.exitCode = 2
+    return
+  }
   const summary = path.resolve(args.summaryFile)
+  const journal = path.resolve(
+    args.jsonFile ?? path.join(path.dirname(summary), 'ghcr-retention-journal.json')
+  )
   const outputs = path.resolve(path.dirname(summary), '.ghcr-retention-outputs')
   writeFileSync(summary, '')
   writeFileSync(outputs, '')
   // The action reads INPUT_* and writes GITHUB_STEP_SUMMARY / GITHUB_OUTPUT files: give it the same.
-  process.env.INPUT_TOKEN = process.env.GITHUB_TOKEN || process.env.GH_TOKEN || ''
+  process.env.INPUT_TOKEN = token
   for (const [k, v] of Object.entries(args.inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v
+  process.env['INPUT_PLAN-FILE'] = journal
+  // No Actions runtime here to upload to; an explicit --upload-plan still gets its say (and its debug line).
+  process.env['INPUT_UPLOAD-PLAN'] = args.inputs['upload-plan'] ?? 'false'
   process.env.GITHUB_STEP_SUMMARY = summary
   process.env.GITHUB_OUTPUT = outputs
-  if (!process.env.INPUT_OWNER && !process.env.GITHUB_REPOSITORY) {
-    console.error(`--owner is required outside GitHub Actions\n${USAGE}`)
-    process.exitCode = 2
-    return
+  // protect-pinned scans the checkout: the current directory unless told otherwise (or already on a runner).
+  if (args.workspace || !process.env.GITHUB_WORKSPACE) {
+    process.env.GITHUB_WORKSPACE = path.resolve(args.workspace ?? '.')
   }
-  await run()
-  if (existsSync(outputs)) {
-    const text = readFileSync(outputs, 'utf8').trim()
-    if (text) console.log(`\noutputs:\n${text}`)
+  if (args.cacheDir) process.env[CACHE_DIR_ENV] = path.resolve(args.cacheDir)
+
+  const restore = renderWorkflowCommands(process.stdout, args.debug)
+  try {
+    await run()
+  } finally {
+    restore()
   }
+  const values = existsSync(outputs) ? readOutputs(readFileSync(outputs, 'utf8')) : []
+  if (values.length > 0) console.log(`\noutputs:\n${values.map(([k, v]) => `  ${k}=${v}`).join('\n')}`)
   console.log(`summary written to ${summary}`)
+  if (existsSync(journal)) console.log(`journal written to ${journal}`)
 }
 
 await main()
