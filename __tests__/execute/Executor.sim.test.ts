@@ -233,6 +233,10 @@ describe('executor against the simulator', () => {
 
     const result = await execute(planned, deps(h, planned))
     expect(result.replans).toBe(1)
+    // The plan carried out (and to be reported) is the new one: it keeps what `latest` now needs.
+    for (const v of reused) {
+      expect(result.executedPlan!.decisions.find(d => d.versionId === v.id)!.action).toBe('keep')
+    }
     expect(result.failed).toEqual([])
     for (const v of reused) expect(activeIds(h)).toContain(v.id)
     expect((await validate(h)).broken).toEqual([])

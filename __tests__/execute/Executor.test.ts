@@ -292,3 +292,16 @@ describe('tagsToRecheck', () => {
     expect(unrelated.tags).toEqual(['v1'])
   })
 })
+
+describe('buildDeleteGraph', () => {
+  it('a cosign signature tag (no subject field) goes before the image it signs', async () => {
+    const { buildDeleteGraph } = await import('../../src/execute/DeleteGraph.js')
+    const store = new FakeStore()
+    const image = store.image(['old'])
+    const sig = store.image([`sha256-${image.digest.slice(7)}.sig`])
+    store.image(['latest'])
+    const graph = buildDeleteGraph(planOf(store, [sig, image]), manifestsOf(store))
+    expect(graph.after.get(image.id)).toEqual([sig.id])
+    expect(graph.after.get(sig.id)).toBeUndefined()
+  })
+})

@@ -13,6 +13,7 @@ import type { PackageRef, PackageVersion } from '../../src/model/PackageVersion.
 import { compilePolicy, type RawPolicyInputs } from '../../src/planner/compilePolicy.js'
 import { nextFetches } from '../../src/planner/fetchPlan.js'
 import type { ManifestFact, Plan } from '../../src/planner/Plan.js'
+import { parseReferrerTag } from '../../src/planner/ReferrerTags.js'
 import { plan } from '../../src/planner/planner.js'
 import { RegistryClient } from '../../src/registry/RegistryClient.js'
 import type { FixturePackage } from '../../src/sim/fixtures/types.js'
@@ -189,13 +190,18 @@ export class WatchedPackages implements PackagesApi {
   }
 }
 
-/** Referrer → referenced pairs among planned deletes, from the manifests the plan was made from. */
+/** Referrer → referenced pairs among planned deletes: index children, `subject`, cosign/referrer tags. */
 export function plannedEdges(planned: Planned): [number, number][] {
   const idOf = new Map(planned.versions.map(v => [v.digest, v.id]))
   const del = new Set(planned.plan.deleteOrder)
   const edges: [number, number][] = []
   for (const v of planned.versions) {
     if (!del.has(v.id)) continue
+    for (const tag of v.tags) {
+      const subject = parseReferrerTag(tag)?.subject
+      const id = subject !== undefined ? idOf.get(subject) : undefined
+      if (id !== undefined && del.has(id)) edges.push([v.id, id])
+    }
     const fact = planned.manifests.get(v.digest)
     if (!fact?.ok) continue
     const targets = [

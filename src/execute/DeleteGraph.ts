@@ -1,10 +1,11 @@
 import type { Decision } from '../planner/Decision.js'
 import type { ManifestFact, Plan } from '../planner/Plan.js'
+import { parseReferrerTag } from '../planner/ReferrerTags.js'
 
 /**
  * Who references whom among the versions of one plan, as far as the manifests read for planning tell.
  * `references` are the edges a present version needs to stay whole: an index needs its children; an artifact
- * with a `subject` is about that digest. A version may only be deleted once every deleted version that
+ * with a `subject`, or tagged `sha256-<hex>[.sig|.att|.sbom]` (cosign, referrers fallback), is about that digest. A version may only be deleted once every deleted version that
  * references it is gone — so an interruption leaves no present manifest pointing at missing content.
  */
 export interface DeleteGraph {
@@ -54,6 +55,13 @@ export function buildDeleteGraph(plan: Plan, manifests?: ReadonlyMap<string, Man
     const refs = referencedDigests(manifests?.get(d.digest))
     for (const child of refs.children) addEdge(d, child, true)
     if (refs.subject !== undefined) addEdge(d, refs.subject, false)
+  }
+  // Cosign and referrers-fallback tags name their subject: the signature goes before the image it signs.
+  for (const d of plan.decisions) {
+    for (const tag of d.tags) {
+      const ref = parseReferrerTag(tag)
+      if (ref) addEdge(d, ref.subject, false)
+    }
   }
   // Platform images the fetcher did not read still name their index; that edge needs no manifest.
   for (const d of plan.decisions) {

@@ -1,3 +1,5 @@
+import type { Plan } from '../planner/Plan.js'
+
 /** What happened when a plan was carried out for one package (or would have, in dry-run). */
 export interface RefusedDelete {
   readonly versionId: number
@@ -64,6 +66,8 @@ export interface ExecutionResult {
   readonly deletedVersions?: readonly DeletedVersion[]
   /** Times the plan was made again because a kept tag moved before the first delete. */
   readonly replans?: number
+  /** After a re-plan: the plan actually carried out (report and journal it instead of the first one). */
+  readonly executedPlan?: Plan
   /** Kept tags re-checked (HEAD) before the first delete. */
   readonly tagsRechecked?: number
 }

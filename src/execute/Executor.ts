@@ -96,7 +96,7 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
     registryRequests: deps.registry.requestCount - registryStart,
     ...(heldBack.length > 0 ? { heldBack } : {}),
     ...(deletedVersions.length > 0 ? { deletedVersions } : {}),
-    ...(replans > 0 ? { replans } : {}),
+    ...(replans > 0 ? { replans, executedPlan: plan } : {}),
     ...(tagsRechecked > 0 ? { tagsRechecked } : {})
   })
 

@@ -72,7 +72,8 @@ export interface Journal {
 }
 
 /** One package of a prune, from its plan and what the executor did with it. */
-export function journalPackage(plan: Plan, result?: ExecutionResult): JournalPackage {
+export function journalPackage(given: Plan, result?: ExecutionResult): JournalPackage {
+  const plan = result?.executedPlan ?? given
   const deleted: JournalDeleted[] = (result?.deletedVersions ?? []).map(d => ({
     id: d.versionId,
     digest: d.digest,
