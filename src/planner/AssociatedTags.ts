@@ -10,7 +10,10 @@ const NONE: readonly string[] = Object.freeze([])
  */
 export function associatedTags(g: ImageGraph): (readonly string[])[] {
   const n = g.size
-  const result: (readonly string[] | string[])[] = new Array(n).fill(NONE)
+  const result: (readonly string[])[] = []
+  for (let i = 0; i < n; i++) result.push(NONE)
+  // Most versions are reached by one tagged version: they share its tag array; a second one copies it first.
+  const owned = new Uint8Array(n)
   const stamp = new Int32Array(n).fill(-1)
   const queue = new Int32Array(n)
   const { outStart, outTo } = g
@@ -24,8 +27,12 @@ export function associatedTags(g: ImageGraph): (readonly string[])[] {
     while (head < tail) {
       const x = queue[head++]
       const current = result[x]
-      if (current === NONE) result[x] = tags.slice()
-      else (current as string[]).push(...tags)
+      if (current === NONE) result[x] = tags
+      else if (owned[x]) (current as string[]).push(...tags)
+      else {
+        result[x] = current.concat(tags)
+        owned[x] = 1
+      }
       for (let e = outStart[x]; e < outStart[x + 1]; e++) {
         const y = outTo[e]
         if (stamp[y] !== r) {
