@@ -19,6 +19,8 @@ import { findMovedTags, tagsToRecheck, type MovedTag } from './Preflight.js'
 import type { RequestBudget } from './RequestBudget.js'
 import { untag, type UntagRequest } from './Untag.js'
 
+const PROGRESS_EVERY = 50
+
 /** A plan together with the manifests it was made from (they tell the executor who references whom). */
 export interface PlannedPackage {
   readonly plan: Plan
@@ -81,6 +83,16 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
   let remaining: number[] = []
   let untagged: UntagResult[] = []
   let stoppedReason: string | undefined
+  // Per-delete lines are the report's job (with every annotation); a long run still shows it is moving.
+  let lastProgress = 0
+  const progress = (): void => {
+    const done = deleted.length + gone.length
+    const total = plan.deleteOrder.length
+    if (done === total || done - lastProgress >= PROGRESS_EVERY) {
+      lastProgress = done
+      logger.info(`${deps.pkg.name}: ${done} of ${total} planned deletes done`)
+    }
+  }
 
   const finish = (): ExecutionResult => ({
     packageName: deps.pkg.name,
@@ -220,12 +232,14 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
             case 'deleted':
               deleted.push(id)
               record(false)
-              logger.info(`deleted ${label}`)
+              logger.debug(`deleted ${label}`)
+              progress()
               return true
             case 'gone':
               gone.push(id)
               record(true)
-              logger.info(`already gone ${label}`)
+              logger.debug(`already gone ${label}`)
+              progress()
               return true
             case 'refused':
               refused.push({ versionId: id, digest, status: outcome.status, message: outcome.message })

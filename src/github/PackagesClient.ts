@@ -51,6 +51,7 @@ interface RawVersion {
   name?: unknown
   created_at?: unknown
   updated_at?: unknown
+  deleted_at?: unknown
   metadata?: { container?: { tags?: unknown } }
 }
 
@@ -346,6 +347,15 @@ function toVersions(data: unknown, target: string): PackageVersion[] {
         `malformed version object ${JSON.stringify(raw).slice(0, 200)}`
       )
     }
-    return { id: raw.id, digest: raw.name, tags: tags as string[], createdAt, updatedAt }
+    // `deleted_at` appears on state=deleted rows; restore-within selects by it.
+    const deletedAt = typeof raw.deleted_at === 'string' ? Date.parse(raw.deleted_at) : NaN
+    return {
+      id: raw.id,
+      digest: raw.name,
+      tags: tags as string[],
+      createdAt,
+      updatedAt,
+      ...(Number.isNaN(deletedAt) ? {} : { deletedAt })
+    }
   })
 }

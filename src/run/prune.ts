@@ -44,5 +44,6 @@ export async function prunePackage(ctx: RunContext, info: PackageInfo): Promise<
     manifests: planned.manifests,
     replan: () => planPackage(ctx, pkg)
   })
-  return { plan: planned.plan, manifests: planned.manifests, execution }
+  // After a re-plan (a kept tag moved before the first delete) the executed plan is the one to report.
+  return { plan: execution.executedPlan ?? planned.plan, manifests: planned.manifests, execution }
 }

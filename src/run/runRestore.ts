@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs'
 import * as core from '@actions/core'
-import { downloadJournal } from '../execute/artifact.js'
-import { JOURNAL_SCHEMA, readJournal, writeJournal, type JournalPackage } from '../execute/Journal.js'
+import { openJournal } from '../execute/artifact.js'
+import { JOURNAL_SCHEMA, writeJournal, type JournalPackage } from '../execute/Journal.js'
 import {
   deletedWithin,
   journalRestores,
@@ -36,10 +35,15 @@ export async function runRestore(ctx: RunContext, env: NodeJS.ProcessEnv): Promi
   const selectedNames = new Set(selected.map(p => p.name))
   let work = new Map<string, RestoreItem[]>()
   if (settings.restoreFrom) {
-    const file = existsSync(settings.restoreFrom)
-      ? settings.restoreFrom
-      : await downloadJournal(settings.restoreFrom, {}, { env })
-    const journal = await readJournal(file)
+    // A file, an artifact of this run, or `<run-id>/<artifact-name>` of an earlier run of this repository.
+    const { journal, path } = await openJournal(settings.restoreFrom, {
+      token: settings.token,
+      repository: env.GITHUB_REPOSITORY,
+      env
+    })
+    core.info(
+      `restore: journal ${path} of ${journal.startedAt} (${journal.mode}${journal.dryRun ? ', dry-run' : ''})`
+    )
     if (journal.owner.toLowerCase() !== settings.owner.toLowerCase()) {
       throw new Error(`restore-from: the journal is for owner ${journal.owner}, not ${settings.owner}`)
     }
