@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { createManifestCache } from './cache/createManifestCache.js'
 import { PackagesClient } from './github/PackagesClient.js'
 import type { Logger } from './http/Logger.js'
+import { octokitRepoReader } from './pins/scanRepositories.js'
 import { RegistryClient } from './registry/RegistryClient.js'
 import { RequestBudget } from './execute/RequestBudget.js'
 import { installSignalHandlers } from './execute/signals.js'
@@ -74,7 +75,8 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
         env,
         logger: coreLogger,
         now: overrides.now ?? Date.now
-      })
+      }),
+      repoReader: octokitRepoReader(packages.octokit)
     }
     switch (settings.mode) {
       case 'prune':

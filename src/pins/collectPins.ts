@@ -1,8 +1,10 @@
 import { existsSync, statSync } from 'node:fs'
 import type { Logger } from '../http/Logger.js'
+import { DEFAULT_PIN_GLOBS } from './defaultGlobs.js'
 import type { PinnedReference } from './PinnedReference.js'
 import type { PinSettings } from './pinSettings.js'
 import { scanPins, type PinScan } from './scanPins.js'
+import { scanRepositories, type RepoFileReader } from './scanRepositories.js'
 
 /** What the scan found, for the whole run: every reference, and which of them name the owner's packages. */
 export interface PinCollection {
@@ -24,8 +26,8 @@ export interface CollectPinsOptions {
   readonly owner: string
   readonly env: NodeJS.ProcessEnv
   readonly logger: Logger
-  /** Scans of other repositories (protect-pinned-repositories), already done by the caller. */
-  readonly remote?: { readonly files: number; readonly references: readonly PinnedReference[] }
+  /** Reads other repositories (protect-pinned-repositories); required when any is listed. */
+  readonly reader?: RepoFileReader
 }
 
 const CHECKOUT_HINT =
@@ -39,7 +41,13 @@ const CHECKOUT_HINT =
 export async function collectPins(options: CollectPinsOptions): Promise<PinCollection> {
   const { pins, owner, env, logger } = options
   const ownerLc = owner.toLowerCase()
-  const remote = options.remote ?? { files: 0, references: [] }
+  let remote: { files: number; references: readonly PinnedReference[] } = { files: 0, references: [] }
+  if (pins.repositories.length > 0) {
+    if (!options.reader) throw new Error('protect-pinned-repositories: no GitHub client to read them with')
+    // With the checkout scan off, other repositories are still read at the usual places.
+    const globs = pins.globs.length > 0 ? pins.globs : DEFAULT_PIN_GLOBS
+    remote = await scanRepositories(pins.repositories, options.reader, { globs, hosts: pins.hosts, logger })
+  }
   if (pins.globs.length === 0) {
     logger.debug('protect-pinned: false; the checkout is not scanned for pinned digests')
     return {

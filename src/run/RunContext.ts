@@ -1,5 +1,6 @@
 import type { ManifestCache } from '../cache/ManifestCache.js'
 import type { PackagesApi } from '../github/PackagesApi.js'
+import type { RepoFileReader } from '../pins/scanRepositories.js'
 import type { Logger } from '../http/Logger.js'
 import type { RequestBudget } from '../execute/RequestBudget.js'
 import type { ManifestSource } from '../registry/ManifestSource.js'
@@ -18,6 +19,8 @@ export interface RunContext {
   readonly now: () => number
   /** Manifests kept across runs (input `cache`); absent when off or unavailable. */
   readonly manifestCache?: ManifestCache
+  /** Reads other repositories' files for protect-pinned-repositories (read-only REST). */
+  readonly repoReader?: RepoFileReader
 }
 
 /** The registry repository of a package: `owner/name`, lowercase as the OCI name grammar requires. */

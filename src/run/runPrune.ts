@@ -43,7 +43,13 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
   const { settings } = ctx
   const startedAt = ctx.now()
   const selected = await selectPackages(ctx)
-  const pins = await collectPins({ pins: settings.pins, owner: settings.owner, env, logger: ctx.logger })
+  const pins = await collectPins({
+    pins: settings.pins,
+    owner: settings.owner,
+    env,
+    logger: ctx.logger,
+    reader: ctx.repoReader
+  })
   const pinned: PinOutcome[] = []
   const reports: PackageReport[] = []
   const journal = (): Journal => ({
