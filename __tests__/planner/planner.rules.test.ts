@@ -109,6 +109,9 @@ describe('tag rules', () => {
       message: "keep-tags pattern 'relase-*' matches none of the 1 tags of app."
     })
     expect(r.plan.warnings.filter(w => w.kind === 'rule-matched-nothing')).toHaveLength(1)
+    const untaggedOnly = new PackageBuilder()
+    untaggedOnly.image('orphan')
+    expect(planWith(untaggedOnly, { 'keep-tags': 'v*' }).plan.warnings).toEqual([])
   })
 })
 

@@ -140,6 +140,8 @@ function patternWarnings(ctx: PlanContext): void {
   ] as const
   let tagCount = 0
   for (let i = 0; i < g.size; i++) tagCount += g.rootTags[i].length
+  // A package without image tags matches no pattern by nature; saying so for each would be noise.
+  if (tagCount === 0) return
   for (const [input, matchers] of lists) {
     for (const m of matchers) {
       let hit = false
