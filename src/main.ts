@@ -11,6 +11,7 @@ import type { Settings } from './settings/Settings.js'
 import { runPrune } from './run/runPrune.js'
 import { runValidate } from './run/runValidate.js'
 import { runRestore } from './run/runRestore.js'
+import { selectPackages } from './run/selectPackages.js'
 import type { RunContext } from './run/RunContext.js'
 
 /** Knobs for tests and benchmarks that run the action in-process; the runner never sets them. */
@@ -87,6 +88,10 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
         break
       case 'restore':
         await runRestore(ctx, env)
+        break
+      case 'list':
+        // The matched packages go to the `packages` output; no version is listed, no manifest read.
+        await selectPackages(ctx)
         break
     }
   } catch (error) {

@@ -149,6 +149,29 @@ describe('ghcr-retention CLI against the simulator', () => {
     expect(again.restRequests).toBe(first.restRequests)
   }, 60_000)
 
+  it('--mode list selects the packages for a matrix without reading a version or a manifest', async () => {
+    const from = sim.requests.length
+    const list = await cli([
+      '--owner',
+      'acme',
+      '--packages',
+      'app/*',
+      '--api-url',
+      sim.apiUrl,
+      '--registry-url',
+      sim.registryUrl,
+      '--mode',
+      'list',
+      '--summary',
+      path.join(dir, 'out/list.md')
+    ])
+    expect(list.code).toBe(0)
+    expect(list.stdout).toMatch(/^ {2}packages=\["app\/tools"\]$/m)
+    const made = sim.requests.slice(from)
+    expect(made.some(r => r.path.includes('/versions'))).toBe(false)
+    expect(list.registryRequests).toBe(0)
+  }, 60_000)
+
   it('fails before any request on a bad input, naming it', async () => {
     const bad = await cli([...base(), '--keep-n-tagged', 'three'])
     expect(bad.code).toBe(1)

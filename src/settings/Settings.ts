@@ -2,7 +2,8 @@ import type { CacheSettings } from '../cache/cacheSettings.js'
 import type { PinSettings } from '../pins/pinSettings.js'
 import type { Policy } from '../planner/Policy.js'
 
-export type Mode = 'prune' | 'validate' | 'restore'
+/** `list` only selects the packages (the `packages` output, for a matrix of one job per package). */
+export type Mode = 'prune' | 'validate' | 'restore' | 'list'
 
 /** Every workflow input, validated and normalised once, before the first request. */
 export interface Settings {

@@ -110,8 +110,8 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
   }
 
   const modeRaw = read('mode') || 'prune'
-  if (!['prune', 'validate', 'restore'].includes(modeRaw)) {
-    throw new InputError('mode', modeRaw, '`prune`, `validate` or `restore`')
+  if (!['prune', 'validate', 'restore', 'list'].includes(modeRaw)) {
+    throw new InputError('mode', modeRaw, '`prune`, `validate`, `restore` or `list`')
   }
   const mode = modeRaw as Mode
 
