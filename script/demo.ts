@@ -13,7 +13,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 import { startSimulator, type Simulator } from '../src/sim/server.js'
-import { realisticScenario } from '../src/sim/fixtures/scenarios.js'
+import { buildRealisticScenario } from '../src/sim/fixtures/scenarios.js'
 import { renderSummaryHtml } from '../src/report/html.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -79,7 +79,9 @@ async function runAction(
     GITHUB_ACTOR: 'demo-bot',
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_OUTPUT: outputFile,
-    RUNNER_TEMP: dir
+    RUNNER_TEMP: dir,
+    // The checkout protect-pinned scans (written by writeCheckout).
+    GITHUB_WORKSPACE: checkout
   }
   const all: Record<string, string> = {
     token: sim.token,
@@ -115,6 +117,28 @@ async function runAction(
   return { code, outputs: readOutputs(outputFile), summary }
 }
 
+const checkout = path.join(out, 'checkout')
+
+/**
+ * A repository checkout that pins two digests the policy would otherwise delete: the dry-run shows them kept,
+ * with the file and line that protected them.
+ */
+function writeCheckout(sim: Simulator, refs: Readonly<Record<string, string>>): void {
+  const host = new URL(sim.registryUrl).host
+  mkdirSync(path.join(checkout, 'deploy/k8s'), { recursive: true })
+  writeFileSync(
+    path.join(checkout, 'deploy/k8s/app.yaml'),
+    [
+      'kind: Deployment',
+      'spec:',
+      '  containers:',
+      `    - image: ${host}/acme/app:v1.0.1@${refs['sparse']}`,
+      ''
+    ].join('\n')
+  )
+  writeFileSync(path.join(checkout, 'Dockerfile'), `FROM ${host}/acme/app@${refs['orphan:45d']} AS legacy\n`)
+}
+
 async function main(): Promise<void> {
   const onlyDryRun = process.argv.includes('--dry-run')
   rmSync(out, { recursive: true, force: true })
@@ -122,7 +146,9 @@ async function main(): Promise<void> {
   const sim = await startSimulator({ seed: 1, timeScale: 0.01 })
   try {
     sim.addOwner('acme', 'Organization')
-    for (const pkg of realisticScenario({ owner: 'acme', name: 'app', now: NOW })) sim.loadPackage(pkg)
+    const scenario = buildRealisticScenario({ owner: 'acme', name: 'app', now: NOW })
+    for (const pkg of scenario.packages) sim.loadPackage(pkg)
+    writeCheckout(sim, scenario.refs)
     console.log(`GHCR simulator: REST ${sim.apiUrl}, registry ${sim.registryUrl}`)
 
     const policy = {
