@@ -16,12 +16,16 @@ export function deleteOrder(g: ImageGraph, deleted: Uint8Array): number[] {
   const { outStart, outTo, outKind, inStart, inFrom, inKind } = g
   const waiting = new Int32Array(n)
   let total = 0
+  // References of x (x goes first): what it lists (child edges out), what it names (subject/tag edges in).
   for (let x = 0; x < n; x++) {
     if (!deleted[x]) continue
     total++
-    forEachReference(x, y => {
-      if (deleted[y]) waiting[y]++
-    })
+    for (let e = outStart[x]; e < outStart[x + 1]; e++) {
+      if (outKind[e] <= EdgeKind.attestation && deleted[outTo[e]]) waiting[outTo[e]]++
+    }
+    for (let e = inStart[x]; e < inStart[x + 1]; e++) {
+      if (inKind[e] >= EdgeKind.subject && deleted[inFrom[e]]) waiting[inFrom[e]]++
+    }
   }
   const queue = new Int32Array(total)
   let head = 0
@@ -29,9 +33,14 @@ export function deleteOrder(g: ImageGraph, deleted: Uint8Array): number[] {
   for (let x = 0; x < n; x++) if (deleted[x] && waiting[x] === 0) queue[tail++] = x
   while (head < tail) {
     const x = queue[head++]
-    forEachReference(x, y => {
-      if (deleted[y] && --waiting[y] === 0) queue[tail++] = y
-    })
+    for (let e = outStart[x]; e < outStart[x + 1]; e++) {
+      const y = outTo[e]
+      if (outKind[e] <= EdgeKind.attestation && deleted[y] && --waiting[y] === 0) queue[tail++] = y
+    }
+    for (let e = inStart[x]; e < inStart[x + 1]; e++) {
+      const y = inFrom[e]
+      if (inKind[e] >= EdgeKind.subject && deleted[y] && --waiting[y] === 0) queue[tail++] = y
+    }
   }
   if (tail !== total) {
     throw new Error(
@@ -55,11 +64,4 @@ export function deleteOrder(g: ImageGraph, deleted: Uint8Array): number[] {
     if (more) for (const v of more) ids.push(g.versions[v].id)
   }
   return ids
-
-  /** Calls `visit` for every version `x` references (must be deleted after x). */
-  function forEachReference(x: number, visit: (y: number) => void): void {
-    for (let e = outStart[x]; e < outStart[x + 1]; e++)
-      if (outKind[e] <= EdgeKind.attestation) visit(outTo[e])
-    for (let e = inStart[x]; e < inStart[x + 1]; e++) if (inKind[e] >= EdgeKind.subject) visit(inFrom[e])
-  }
 }

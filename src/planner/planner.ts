@@ -358,8 +358,11 @@ function keepLastTaggedVersion(ctx: PlanContext): void {
 function assembleDecisions(ctx: PlanContext, roles: readonly Role[], blocked: boolean): Decision[] {
   const { g, v, time } = ctx
   const associated = associatedTags(g)
-  const reasons: string[] = new Array(g.size)
-  for (let i = 0; i < g.size; i++) {
+  // One reason per digest, built when its first listing is reached (GitHub lists each digest once).
+  const reasons: (string | undefined)[] = []
+  const reasonOf = (i: number): string => {
+    const known = reasons[i]
+    if (known !== undefined) return known
     const verb = v.action[i] === Act.keep ? 'kept' : 'deleted'
     let reason: string
     if (v.seed[i]) reason = `${verb}: ${v.detail[i]}`
@@ -372,6 +375,7 @@ function assembleDecisions(ctx: PlanContext, roles: readonly Role[], blocked: bo
       if (v.overridden[i] !== undefined) reason += `; this overrides its own rule: ${v.overridden[i]}`
     }
     reasons[i] = reason
+    return reason
   }
 
   const decisions: Decision[] = new Array(g.versions.length)
@@ -380,7 +384,7 @@ function assembleDecisions(ctx: PlanContext, roles: readonly Role[], blocked: bo
     const i = g.nodeOfVersion[k]
     let action: 'keep' | 'delete' = v.action[i] === Act.delete ? 'delete' : 'keep'
     let rule = v.rule[i]
-    let reason = reasons[i]
+    let reason = reasonOf(i)
     if (blocked && action === 'delete') {
       action = 'keep'
       rule = 'max-deletions'
