@@ -81,7 +81,10 @@ async function runAction(
     GITHUB_OUTPUT: outputFile,
     RUNNER_TEMP: dir,
     // The checkout protect-pinned scans (written by writeCheckout).
-    GITHUB_WORKSPACE: checkout
+    GITHUB_WORKSPACE: checkout,
+    // The cross-run manifest cache in a directory (on a runner: the Actions cache): stages after the first read
+    // only manifests they have not seen.
+    GHCR_RETENTION_CACHE_DIR: path.join(out, 'manifest-cache')
   }
   const all: Record<string, string> = {
     token: sim.token,
@@ -119,9 +122,35 @@ async function runAction(
 
 const checkout = path.join(out, 'checkout')
 
+/** The local CLI (`npx ghcr-retention`, the bundled dist/cli) with the token in GITHUB_TOKEN. */
+async function runCli(sim: Simulator, args: readonly string[]): Promise<{ code: number }> {
+  const all = [
+    ...args,
+    '--api-url',
+    sim.apiUrl,
+    '--registry-url',
+    sim.registryUrl,
+    '--summary',
+    path.join(out, '5-cli/summary.md')
+  ]
+  mkdirSync(path.join(out, '5-cli'), { recursive: true })
+  console.log(
+    `\n=== 5-cli: npx ghcr-retention ${args.map(a => (/[\s,*]/.test(a) ? `'${a}'` : a)).join(' ')}\n`
+  )
+  const code = await new Promise<number>(resolve => {
+    const child = spawn(process.execPath, [path.join(root, 'bin/ghcr-retention.js'), ...all], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_TOKEN: sim.token },
+      cwd: checkout,
+      stdio: ['ignore', 'inherit', 'inherit']
+    })
+    child.on('exit', c => resolve(c ?? 1))
+  })
+  return { code }
+}
+
 /**
- * A repository checkout that pins two digests the policy would otherwise delete: the dry-run shows them kept,
- * with the file and line that protected them.
+ * A repository checkout that pins two digests the policy would otherwise delete — a platform image of v1.3.0
+ * (which keeps its index too) and an orphan — so the dry-run shows them kept, with the file and line.
  */
 function writeCheckout(sim: Simulator, refs: Readonly<Record<string, string>>): void {
   const host = new URL(sim.registryUrl).host
@@ -132,7 +161,7 @@ function writeCheckout(sim: Simulator, refs: Readonly<Record<string, string>>): 
       'kind: Deployment',
       'spec:',
       '  containers:',
-      `    - image: ${host}/acme/app:v1.0.1@${refs['sparse']}`,
+      `    - image: ${host}/acme/app@${refs['release:v1.3.0:linux/amd64']}`,
       ''
     ].join('\n')
   )
@@ -179,12 +208,13 @@ async function main(): Promise<void> {
       'restore-from': journal
     })
     console.log(`\noutputs: ${JSON.stringify(restore.outputs, null, 2)}`)
+    const list = await runCli(sim, ['--mode', 'list', '--owner', 'acme', '--packages', policy.packages])
     const rest = sim.requests.filter(r => r.side === 'rest').length
     const registry = sim.requests.filter(r => r.side === 'registry').length
     console.log(
       `\nthe simulator answered ${rest} REST and ${registry} registry requests; reports are in ${out}/`
     )
-    for (const r of [prune, validate, restore]) if (r.code !== 0) process.exitCode = r.code
+    for (const r of [prune, validate, restore, list]) if (r.code !== 0) process.exitCode = r.code
   } finally {
     await sim.close()
   }
