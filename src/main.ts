@@ -108,4 +108,9 @@ function debugSettings(s: Settings): void {
       `api-url=${s.apiUrl} registry-url=${s.registryUrl} concurrency=${s.concurrency} ` +
       `request-budget=${s.requestBudget ?? 'auto'} plan-file=${s.planFile}`
   )
+  core.debug(
+    `settings: protect-pinned=${s.pins.globs.length > 0 ? JSON.stringify(s.pins.globs) : 'false'} ` +
+      `protect-pinned-repositories=${JSON.stringify(s.pins.repositories.map(r => `${r.owner}/${r.repo}${r.ref ? `@${r.ref}` : ''}`))} ` +
+      `pin-hosts=${s.pins.hosts.join(',')} cache=${s.cache.enabled}${s.cache.dir ? ` cache-dir=${s.cache.dir}` : ''}`
+  )
 }
