@@ -2,8 +2,10 @@
  * Planner scaling: plans one synthetic package of 100,000 versions with 1,000,000 graph edges (and one a tenth
  * of that size for the trend) and reports time and memory. Pure CPU work: no simulator, no network.
  *
- *   npx tsx bench/planner.ts           Markdown section on stdout
- *   npx tsx bench/planner.ts --write   also replace the "## Planner scaling" section of docs/benchmarks.md
+ *   npx tsx --expose-gc bench/planner.ts           Markdown section on stdout
+ *   npx tsx --expose-gc bench/planner.ts --write   also replace the "## Planner scaling" section of docs/benchmarks.md
+ *
+ * `--expose-gc` lets the benchmark collect garbage before each memory reading (without it those columns say n/a).
  *
  * Shape at 100k: 10,000 tagged OCI indexes, each listing 100 descriptors — 96 of 65,000 platform manifests (so
  * each is shared by about 15 indexes), 2 BuildKit attestation manifests of its own and 2 digests absent from
@@ -149,8 +151,20 @@ interface Row {
   readonly warmCpuMs: number
   readonly nextFetchesMs: number
   readonly deletes: number
-  readonly heapMb: number
+  /** Heap holding the input alone, and what the plan adds and keeps (its result), after a full collection. */
+  readonly inputHeapMb?: number
+  readonly resultHeapMb?: number
   readonly rssMb: number
+  /** Peak RSS of the process before the first plan (building the input). */
+  readonly rssBeforeMb: number
+}
+
+const gc = (globalThis as { gc?: () => void }).gc
+
+function heapAfterGc(): number | undefined {
+  if (!gc) return undefined
+  gc()
+  return process.memoryUsage().heapUsed / 2 ** 20
 }
 
 function cpuMs(since: NodeJS.CpuUsage): number {
@@ -165,23 +179,27 @@ function median(xs: number[]): number {
 
 function measure(shape: Shape): Row {
   const { input, edges } = buildBenchPackage(shape)
+  const inputHeapMb = heapAfterGc()
+  const rssBeforeMb = process.resourceUsage().maxRSS / 1024
+  // As in a run: the read loop's last nextFetches (first graph of this version list), then plan().
   let t = performance.now()
+  const more = nextFetches(input.versions, input.manifests)
+  const nextFetchesMs = performance.now() - t
+  if (more.length > 0) throw new Error(`bench input lacks ${more.length} manifests the planner needs`)
+  t = performance.now()
   const first = plan(input, policy)
   const firstMs = performance.now() - t
-  const heapMb = process.memoryUsage().heapUsed / 2 ** 20
+  const rssAfterFirstMb = process.resourceUsage().maxRSS / 1024
+  const withResult = heapAfterGc()
   const wall: number[] = []
   const cpu: number[] = []
-  for (let r = 0; r < 5; r++) {
+  for (let r = 0; r < 7; r++) {
     const c = process.cpuUsage()
     t = performance.now()
     plan(input, policy)
     wall.push(performance.now() - t)
     cpu.push(cpuMs(c))
   }
-  t = performance.now()
-  const more = nextFetches(input.versions, input.manifests)
-  const nextFetchesMs = performance.now() - t
-  if (more.length > 0) throw new Error(`bench input lacks ${more.length} manifests the planner needs`)
   return {
     versions: input.versions.length,
     edges,
@@ -190,8 +208,11 @@ function measure(shape: Shape): Row {
     warmCpuMs: median(cpu),
     nextFetchesMs,
     deletes: first.deleteOrder.length,
-    heapMb,
-    rssMb: process.resourceUsage().maxRSS / 1024
+    inputHeapMb,
+    resultHeapMb:
+      withResult !== undefined && inputHeapMb !== undefined ? withResult - inputHeapMb : undefined,
+    rssMb: rssAfterFirstMb,
+    rssBeforeMb
   }
 }
 
@@ -225,36 +246,45 @@ function machine(): string {
 function section(rows: readonly Row[], calibrationMs: number): string {
   const fmt = (n: number) => n.toLocaleString('en-US')
   const ms = (n: number) => `${fmt(Math.round(n))} ms`
+  const mb = (n: number | undefined) => (n === undefined ? 'n/a' : `${fmt(Math.round(n))} MB`)
   const table = [
-    '| Versions | Edges | `plan()` first run | `plan()` warm, wall | `plan()` warm, CPU | `nextFetches()` | Deletions planned | Heap after plan | Peak RSS |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| Versions | Edges | `nextFetches()`, first graph | `plan()` next | `plan()` warm, wall | `plan()` warm, CPU | Deletions planned | Input heap | Plan result heap | Peak RSS before planning | Peak RSS |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       r =>
-        `| ${fmt(r.versions)} | ${fmt(r.edges)} | ${ms(r.firstMs)} | ${ms(r.warmMs)} | ${ms(r.warmCpuMs)} | ${ms(r.nextFetchesMs)} | ${fmt(r.deletes)} | ${fmt(Math.round(r.heapMb))} MB | ${fmt(Math.round(r.rssMb))} MB |`
+        `| ${fmt(r.versions)} | ${fmt(r.edges)} | ${ms(r.nextFetchesMs)} | ${ms(r.firstMs)} | ${ms(r.warmMs)} | ${ms(r.warmCpuMs)} | ${fmt(r.deletes)} | ${mb(r.inputHeapMb)} | ${mb(r.resultHeapMb)} | ${mb(r.rssBeforeMb)} | ${mb(r.rssMb)} |`
     )
   ].join('\n')
   return `## Planner scaling
 
-What \`plan()\` (src/planner/planner.ts) costs on one very large package. Reproduce with
-\`npx tsx bench/planner.ts\` (\`--write\` rewrites this section). The input is synthetic and already in memory:
-10,000 tagged OCI indexes (\`v1.*\` every tenth, \`pr-*\` otherwise, ages spread over 120 days), each listing 96 of
-65,000 shared platform manifests, 2 BuildKit attestation manifests and 2 digests absent from the package; 2,500
-cosign \`.sig\` signatures and 2,500 untagged orphans. The first row is the same shape at a tenth. Policy:
-keep-tags \`v*\`, delete-tags \`pr-*\`, keep-n-tagged 100, older-than 30d, default untagged rules. "Warm" is the
-median of 5 further runs; CPU is user + system time of the process during the run; peak RSS is the whole process
-(input included) from \`process.resourceUsage().maxRSS\`.
+What planning costs for one very large package. Reproduce with \`npx tsx --expose-gc bench/planner.ts\`
+(\`--write\` rewrites this section). The input is synthetic and already in memory: 10,000 tagged OCI indexes
+(\`v1.*\` every tenth, \`pr-*\` otherwise, ages spread over 120 days), each listing 96 of 65,000 shared platform
+manifests, 2 BuildKit attestation manifests and 2 digests absent from the package; 2,500 cosign \`.sig\`
+signatures and 2,500 untagged orphans. Every descriptor holds its own copy of its digest string, as JSON.parse
+gives it. The first row is the same shape at a tenth. Policy: keep-tags \`v*\`, delete-tags \`pr-*\`,
+keep-n-tagged 100, older-than 30d, default untagged rules.
+
+The calls follow a run: the read loop's last \`nextFetches()\` (the first graph of this version list: it numbers
+the digests and resolves every descriptor, work that is remembered per version list and per manifest), then
+\`plan()\`; "warm" is the median of 7 further \`plan()\` calls. CPU is user + system time of the process
+(garbage-collector threads included). Input heap is the JS heap holding the input after a full collection; plan
+result heap is what one plan adds and keeps (its decisions, reasons, warnings). Peak RSS is the whole process,
+input included (\`process.resourceUsage().maxRSS\`), read once the input is built and again right after the first
+plan; the rows run in one process, in order.
 
 Machine: ${machine()}. Calibration: a plain loop over a 10,000,000-element \`Int32Array\` takes
-${calibrationMs.toFixed(0)} ms of CPU here (the loop is the same code on every machine, so scale the figures by it).
+${calibrationMs.toFixed(0)} ms of CPU here (the same code on any machine, to scale the figures by). The machine is
+shared, so figures move by tens of percent between runs.
 
 ${table}
 
 Targets of the issue: under 1 s and under 500 MB for 100,000 versions and 1,000,000 edges. The work is linear:
-one pass builds typed-array adjacency (one \`Map\` lookup per descriptor, the largest single cost), one Tarjan
-pass finds reference loops, one breadth-first pass each spreads keeps and deletions, Kahn's algorithm orders the
-deletions; the only sorts are the keep-N rankings, once per plan. \`associated_tag\` costs the summed closure
-sizes (here each shared platform manifest collects about 15 tags). \`nextFetches()\` builds the same graph, once
-per round of reads.
+one pass over the descriptors builds typed-array adjacency, one Tarjan pass finds reference loops, one
+breadth-first pass each spreads keeps and deletions, Kahn's algorithm orders the deletions; the only sorts are the
+keep-N rankings, once per plan. \`associated_tag\` costs the summed closure sizes (here each shared platform
+manifest collects about 15 tags). What remains is mostly allocating the result (100,000 decisions with their
+reasons) and the young-generation collections that come with it.
 `
 }
 

@@ -1,7 +1,8 @@
-import type { Descriptor, Manifest } from '../model/Manifest.js'
+import type { Descriptor, Manifest, Platform } from '../model/Manifest.js'
 import { formatPlatform, isArtifact } from '../model/Manifest.js'
 import { isIndexMediaType } from '../model/MediaType.js'
 import type { PackageVersion } from '../model/PackageVersion.js'
+import { childNodes, numberVersions } from './NodeNumbering.js'
 import type { ManifestFact } from './Plan.js'
 import { parseReferrerTag, type ReferrerTagKind } from './ReferrerTags.js'
 
@@ -104,26 +105,19 @@ export function buildImageGraph(
   versions: readonly PackageVersion[],
   facts: ReadonlyMap<string, ManifestFact>
 ): ImageGraph {
-  // A Map, not a custom table: V8 caches each string's hash, so the repeated builds of one fetch loop (the
-  // same descriptor strings every round) look digests up several times faster than the first build.
-  const nodeOf = new Map<string, number>()
-  const nodeOfVersion = new Int32Array(versions.length)
-  const digests: string[] = []
-  const primary: number[] = []
-  const tags: (readonly string[])[] = []
-  const created: number[] = []
-  const updated: number[] = []
+  const numbering = numberVersions(versions)
+  const { nodeOf, digests, nodeOfVersion } = numbering
+  const n = digests.length
+  const tags: (readonly string[])[] = new Array(n)
+  const created = new Float64Array(n)
+  const updated = new Float64Array(n)
   for (let v = 0; v < versions.length; v++) {
     const ver = versions[v]
-    let node = nodeOf.get(ver.digest)
-    if (node === undefined) {
-      node = digests.length
-      nodeOf.set(ver.digest, node)
-      digests.push(ver.digest)
-      primary.push(v)
-      tags.push(ver.tags.length ? ver.tags : EMPTY)
-      created.push(ver.createdAt)
-      updated.push(ver.updatedAt)
+    const node = nodeOfVersion[v]
+    if (numbering.primaryVersion[node] === v) {
+      tags[node] = ver.tags.length ? ver.tags : EMPTY
+      created[node] = ver.createdAt
+      updated[node] = ver.updatedAt
     } else {
       // One digest listed twice: treat as one manifest with every tag, dated by its newest listing (the
       // younger date is the one that keeps it longer).
@@ -131,9 +125,7 @@ export function buildImageGraph(
       created[node] = Math.max(created[node], ver.createdAt)
       updated[node] = Math.max(updated[node], ver.updatedAt)
     }
-    nodeOfVersion[v] = node
   }
-  const n = digests.length
 
   const rootTags: (readonly string[])[] = new Array(n)
   const refTag = new Uint8Array(n)
@@ -196,16 +188,28 @@ export function buildImageGraph(
   const attests = new Int32Array(n).fill(-1)
   const reachedByIndex = new Uint8Array(n)
   const attestedDigest: (string | undefined)[] = []
+  // Packages use a handful of platforms: format each once instead of once per platform image.
+  const platformNames = new Map<string, Map<string, Map<string | undefined, string>>>()
+  const platformName = (p: Platform): string => {
+    let byArch = platformNames.get(p.os)
+    if (!byArch) platformNames.set(p.os, (byArch = new Map()))
+    let byVariant = byArch.get(p.architecture)
+    if (!byVariant) byArch.set(p.architecture, (byVariant = new Map()))
+    let name = byVariant.get(p.variant)
+    if (name === undefined) byVariant.set(p.variant, (name = formatPlatform(p)!))
+    return name
+  }
 
   for (let i = 0; i < n; i++) {
     const man = manifests[i]
     if (man) {
       if (man.kind === 'index') {
         const ds = man.manifests
+        const kids = childNodes(numbering, man)
         for (let k = 0; k < ds.length; k++) {
           const d: Descriptor = ds[k]
-          const child = nodeOf.get(d.digest)
-          if (child === undefined) {
+          const child = kids[k]
+          if (child === -1) {
             missingChildren[i]++
             if (firstMissing[i] === undefined) firstMissing[i] = d.digest
             continue
@@ -228,7 +232,7 @@ export function buildImageGraph(
               artifactType[child] = d.artifactType
               if (state[child] === ManifestState.notFetched) artifact[child] = 1
             }
-            if (d.platform) platform[child] = formatPlatform(d.platform)
+            if (d.platform) platform[child] = platformName(d.platform)
             if (isAttestation) attestedDigest[child] = annotations[ATTESTATION_DIGEST] ?? ''
           }
         }
@@ -298,12 +302,12 @@ export function buildImageGraph(
     digests,
     nodeOf,
     nodeOfVersion,
-    primaryVersion: Int32Array.from(primary),
+    primaryVersion: numbering.primaryVersion,
     tags,
     rootTags,
     refTag,
-    createdAt: Float64Array.from(created),
-    updatedAt: Float64Array.from(updated),
+    createdAt: created,
+    updatedAt: updated,
     facts: nodeFacts,
     state,
     manifests,
