@@ -273,9 +273,10 @@ result heap is what one plan adds and keeps (its decisions, reasons, warnings). 
 input included (\`process.resourceUsage().maxRSS\`), read once the input is built and again right after the first
 plan; the rows run in one process, in order.
 
-Machine: ${machine()}. Calibration: a plain loop over a 10,000,000-element \`Int32Array\` takes
-${calibrationMs.toFixed(0)} ms of CPU here (the same code on any machine, to scale the figures by). The machine is
-shared, so figures move by tens of percent between runs.
+Machine: ${machine()}.
+Calibration: a plain loop over a 10,000,000-element \`Int32Array\` takes ${calibrationMs.toFixed(0)} ms of CPU here
+(the same code on any machine, to scale the figures by). The machine is shared with other work, so figures move
+by tens of percent between runs.
 
 ${table}
 
@@ -288,7 +289,7 @@ reasons) and the young-generation collections that come with it.
 `
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const calibrationMs = calibrate()
   const rows = SHAPES.map(measure)
   const text = section(rows, calibrationMs)
@@ -303,8 +304,11 @@ function main(): void {
     const after = current.indexOf('\n## ', start + 1)
     next = current.slice(0, start) + text + (after === -1 ? '' : current.slice(after))
   }
-  writeFileSync(path, next)
+  // Formatted as `npm run format:check` expects (prettier aligns Markdown tables).
+  const prettier = await import('prettier') // only now: loading it earlier would add to the RSS measured
+  const options = (await prettier.resolveConfig(path)) ?? {}
+  writeFileSync(path, await prettier.format(next, { ...options, filepath: path }))
   console.error(`updated ${path}`)
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main()
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main()
