@@ -229,10 +229,18 @@ if (!available && inCI) {
         latencyMs: DELETE_LATENCY_MS
       })
       const t = Date.now()
+      let answeredAtKill = 0
       const running = await startAction(github, inputs({ packages: name, ...killPolicy }))
       mirrorListeners.set(repo(name), () => {
         mirrorListeners.delete(repo(name))
-        setTimeout(() => running.child.kill('SIGKILL'), killAfterMs)
+        setTimeout(() => {
+          // Deletes answered so far: one still in its latency when the client dies is applied but never
+          // acknowledged, the case a re-run must see as already gone.
+          answeredAtKill = backend.sim.requests.filter(
+            r => r.method === 'DELETE' && r.path.includes(`/container/${name}/versions/`)
+          ).length
+          running.child.kill('SIGKILL')
+        }, killAfterMs)
       })
       let killed: ActionResult
       try {
@@ -250,7 +258,7 @@ if (!available && inCI) {
       const afterKill = await step(name, 'proof', () => snapshot(name, fixture, present))
       console.log(
         `${name}: seed ${seed}, killed ${killAfterMs} ms after the first delete, ` +
-          `${deletedAtKill.length} of ${planned.size} deleted by then`
+          `${deletedAtKill.length} of ${planned.size} deleted by then (${deletedAtKill.length - answeredAtKill} never acknowledged)`
       )
       return { fixture, seed, killAfterMs, planned, killed, deletedAtKill, afterKill }
     }
