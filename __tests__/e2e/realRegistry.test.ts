@@ -258,7 +258,8 @@ if (!available && inCI) {
       const afterKill = await step(name, 'proof', () => snapshot(name, fixture, present))
       console.log(
         `${name}: seed ${seed}, killed ${killAfterMs} ms after the first delete, ` +
-          `${deletedAtKill.length} of ${planned.size} deleted by then (${deletedAtKill.length - answeredAtKill} never acknowledged)`
+          `${deletedAtKill.length} of ${planned.size} deleted by then ` +
+          `(${deletedAtKill.length - answeredAtKill} never acknowledged)`
       )
       return { fixture, seed, killAfterMs, planned, killed, deletedAtKill, afterKill }
     }
