@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../bench/lib/actionRun.js'
 import { brokenTagNames, checkRun, snapshot, type Findings } from '../../bench/lib/simTruth.js'
 import type { Simulator } from '../../src/sim/server.js'
-import { NAME, OWNER, POLICY, startDrillSimulator } from './drillSetup.js'
+import { NAME, OWNER, POLICY, reportDrill, startDrillSimulator } from './drillSetup.js'
 
 const SEED = 31337
 const BUDGET = 400
@@ -49,6 +49,12 @@ describe(`budget drill, 10,000 versions, seed ${SEED}`, () => {
     expect(first.accounting.deletedInSim).toBeGreaterThan(100)
     // Every REST request counts against the budget, retries included (the simulator saw all of them).
     expect(sim.requests.filter(r => r.side === 'rest').length).toBeLessThanOrEqual(BUDGET)
+    reportDrill(`budget drill, run 1 (request-budget ${BUDGET})`, sim, {
+      wallMs: run1.wallMs,
+      status: run1.journal.status,
+      stoppedReason: pkg1.stoppedReason,
+      ...first.accounting
+    })
     const planned1 = (pkg1.decisions ?? []).filter(d => d.action === 'delete').map(d => d.versionId)
 
     // Run 2: no budget; the same plan's backlog is carried out.
@@ -60,6 +66,13 @@ describe(`budget drill, 10,000 versions, seed ${SEED}`, () => {
     expect(pkg2.stoppedReason).toBeUndefined()
     if (run2.failed !== undefined) expect(run2.failed).toMatch(/failed delete/)
     expect(second.accounting.remaining).toBeLessThanOrEqual(second.accounting.failed * 6)
+
+    reportDrill('budget drill, run 2 (no budget), cumulative simulator figures', sim, {
+      wallMs: run2.wallMs,
+      status: run2.journal.status,
+      stoppedReason: pkg2.stoppedReason,
+      ...second.accounting
+    })
 
     // The second run's plan took over the first run's backlog, and together they carried the first plan out
     // (less what a delete that failed through its retries held back).

@@ -3,6 +3,7 @@
  * mix of faults, and a policy that deletes a good share of it (release indexes with their platform images,
  * attestations and signatures; single-platform builds; untagged orphans).
  */
+import { appendFileSync } from 'node:fs'
 import { scaleScenario } from '../../src/sim/fixtures/scenarios.js'
 import type { FixturePackage } from '../../src/sim/fixtures/types.js'
 import { startSimulator, type FaultRule, type Simulator } from '../../src/sim/server.js'
@@ -24,6 +25,10 @@ export const TIME_SCALE = 0.002
  * signature; of 1,500 untagged orphans the 1,200 newest stay. About 1,100 deletes.
  */
 export const POLICY: Readonly<Record<string, string>> = {
+  // Every manifest read goes to the faulty registry (no cross-run cache), and the pinned-digest scan of the
+  // working directory (this repository) stays out of the drill.
+  cache: 'false',
+  'protect-pinned': 'false',
   'keep-tags': 'latest',
   'delete-tags': '1.*, sha-*',
   'keep-n-tagged': '3600',
@@ -69,4 +74,26 @@ export async function startDrillSimulator(seed: number): Promise<Simulator> {
 export function faultShare(sim: Simulator): number {
   const hit = sim.requests.filter(r => r.fault !== undefined).length
   return sim.requests.length === 0 ? 0 : hit / sim.requests.length
+}
+
+/**
+ * With DRILL_REPORT=<file>, each drill appends one JSON line of figures to it (for docs/benchmarks.md, "Fault
+ * drills"); without it nothing is written.
+ */
+export function reportDrill(name: string, sim: Simulator, figures: Record<string, unknown>): void {
+  const file = process.env.DRILL_REPORT
+  if (!file) return
+  const faults: Record<string, number> = {}
+  for (const f of sim.faults.fired) faults[`${f.side}:${f.kind}`] = (faults[`${f.side}:${f.kind}`] ?? 0) + 1
+  const line = {
+    name,
+    seed: sim.seed,
+    requests: sim.requests.length,
+    faultShare: faultShare(sim),
+    faults,
+    rateLimited: sim.stats.rateLimited,
+    simulatedMinutes: sim.clock.now() / 60_000 - NOW / 60_000,
+    ...figures
+  }
+  appendFileSync(file, JSON.stringify(line) + '\n')
 }

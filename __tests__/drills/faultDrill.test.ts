@@ -12,7 +12,15 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../bench/lib/actionRun.js'
 import { brokenTagNames, checkRun, snapshot, type Findings } from '../../bench/lib/simTruth.js'
 import type { Simulator } from '../../src/sim/server.js'
-import { bigPackage, faultShare, NAME, OWNER, POLICY, startDrillSimulator } from './drillSetup.js'
+import {
+  bigPackage,
+  faultShare,
+  NAME,
+  OWNER,
+  POLICY,
+  reportDrill,
+  startDrillSimulator
+} from './drillSetup.js'
 
 const NO_FINDINGS: Findings = {
   keptLost: [],
@@ -77,6 +85,13 @@ describe.each([20261125, 4242])('fault drill, 10,000 versions, seed %i', seed =>
     expect(accounting.deletedInSim).toBeGreaterThanOrEqual(
       accounting.reportedDeleted + accounting.reportedGone
     )
+
+    reportDrill(`fault drill, seed ${seed}`, sim, {
+      wallMs: run.wallMs,
+      status: run.journal.status,
+      stoppedReason: pkg.stoppedReason,
+      ...accounting
+    })
 
     // The judge is not blind: a platform image of a kept release, deleted behind the run's back, is caught.
     const keptRelease = (pkg.decisions ?? []).find(

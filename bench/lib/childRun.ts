@@ -1,0 +1,76 @@
+/**
+ * Runs the action in a child process (actionChild.ts) against a simulator of this process, and returns its
+ * outputs, journal and resource figures. The child's log goes to /dev/null: it is written (that cost is
+ * part of a run) but not kept.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Journal } from '../../src/execute/Journal.js'
+import type { Simulator } from '../../src/sim/server.js'
+import type { ChildFigures } from './actionChild.js'
+import { parseOutputFile } from './actionRun.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+export interface ChildRun extends ChildFigures {
+  readonly outputs: Readonly<Record<string, string>>
+  readonly journal: Journal
+}
+
+export async function runActionInChild(
+  sim: Simulator,
+  inputs: Readonly<Record<string, string>>,
+  /** More environment for the action, e.g. GHCR_RETENTION_CACHE_DIR. */
+  extraEnv: Readonly<Record<string, string>> = {}
+): Promise<ChildRun> {
+  const dir = await mkdtemp(join(tmpdir(), 'ghcr-retention-bench-'))
+  const outputFile = join(dir, 'output')
+  const resultFile = join(dir, 'figures.json')
+  const planFile = join(dir, 'journal.json')
+  await writeFile(outputFile, '')
+  const all: Record<string, string> = {
+    token: sim.token,
+    owner: 'acme',
+    'api-url': sim.apiUrl,
+    'registry-url': sim.registryUrl,
+    'registry-username': sim.login,
+    'upload-plan': 'false',
+    'plan-file': planFile,
+    ...inputs
+  }
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_OUTPUT: outputFile,
+    RUNNER_TEMP: dir,
+    BENCH_RESULT: resultFile,
+    BENCH_TIME_SCALE: String(sim.timeScale),
+    BENCH_SIM_NOW: String(sim.clock.now()),
+    BENCH_REAL_NOW: String(Date.now()),
+    ...extraEnv
+  }
+  for (const [name, value] of Object.entries(all))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'actionChild.ts')], {
+        env,
+        stdio: ['ignore', 'ignore', 'inherit']
+      })
+      child.once('error', reject)
+      child.once('exit', resolve)
+    })
+    if (code !== 0) throw new Error(`the action's process exited with ${code}`)
+    const figures = JSON.parse(await readFile(resultFile, 'utf8')) as ChildFigures
+    return {
+      ...figures,
+      outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
+      journal: JSON.parse(await readFile(planFile, 'utf8')) as Journal
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
