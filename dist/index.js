@@ -31187,7 +31187,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24506);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(85596);
 /* istanbul ignore next */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -31197,7 +31197,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 24506:
+/***/ 85596:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31206,8 +31206,344 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
-var lib_core = __nccwpck_require__(77094);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
+var lib_core = __nccwpck_require__(33838);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+;// CONCATENATED MODULE: ./lib/cache/CacheStore.js
+
+
+const SAFE_KEY = /^[A-Za-z0-9._-]+$/;
+/** A directory of files named by key: the CLI's `--cache-dir`, and the store tests measure against. */
+class DirectoryCacheStore {
+    dir;
+    name;
+    constructor(dir) {
+        this.dir = dir;
+        this.name = `directory ${dir}`;
+    }
+    async restore(file, key, prefixes) {
+        let names;
+        try {
+            names = await (0,promises_.readdir)(this.dir);
+        }
+        catch {
+            return undefined;
+        }
+        let chosen = names.includes(key) ? key : undefined;
+        if (!chosen) {
+            let newest = -Infinity;
+            for (const prefix of prefixes) {
+                for (const name of names) {
+                    if (!name.startsWith(prefix) || name.endsWith('.tmp'))
+                        continue;
+                    const mtime = (await (0,promises_.stat)(external_node_path_.join(this.dir, name))).mtimeMs;
+                    if (mtime > newest || (mtime === newest && chosen !== undefined && name > chosen)) {
+                        newest = mtime;
+                        chosen = name;
+                    }
+                }
+                if (chosen)
+                    break;
+            }
+        }
+        if (!chosen)
+            return undefined;
+        await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
+        await (0,promises_.copyFile)(external_node_path_.join(this.dir, chosen), file);
+        return chosen;
+    }
+    async save(file, key) {
+        if (!SAFE_KEY.test(key))
+            throw new Error(`cache key ${JSON.stringify(key)} is not a file name`);
+        await (0,promises_.mkdir)(this.dir, { recursive: true });
+        const target = external_node_path_.join(this.dir, key);
+        try {
+            await (0,promises_.stat)(target);
+            return false;
+        }
+        catch {
+            // Not there yet: write it.
+        }
+        const temp = `${target}.${process.pid}.tmp`;
+        await (0,promises_.copyFile)(file, temp);
+        await (0,promises_.rename)(temp, target);
+        return true;
+    }
+}
+/** The Actions cache service through @actions/cache (loaded only when used). */
+class ActionsCacheStore {
+    logger;
+    name = 'actions cache';
+    constructor(logger) {
+        this.logger = logger;
+    }
+    async restore(file, key, prefixes) {
+        const cache = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(902)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49902));
+        return cache.restoreCache([file], key, [...prefixes]);
+    }
+    async save(file, key) {
+        const cache = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(902)]).then(__nccwpck_require__.bind(__nccwpck_require__, 49902));
+        // saveCache logs and returns -1 itself when another job saved the key first, the token is read-only
+        // (an untrusted event) or the service failed: the next run still restores an older entry or reads anew.
+        const id = await cache.saveCache([file], key);
+        if (id === -1)
+            this.logger.debug(`cache: ${key} was not saved`);
+        return id !== -1;
+    }
+}
+//# sourceMappingURL=CacheStore.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+;// CONCATENATED MODULE: ./lib/cache/cacheFile.js
+/**
+ * The cross-run manifest cache file: raw manifest bytes by digest, with the last time a run used each. A
+ * manifest fetched by digest never changes (distribution/distribution#211: "digest urls can be cached forever"),
+ * so an entry can only be wrong by being corrupt — and every entry is verified against its digest before use.
+ */
+const CACHE_SCHEMA = 'ghcr-retention/manifests@1';
+/** Enough for a 100,000-version package's reads (§9: roughly half the versions) in a few tens of MiB. */
+const DEFAULT_CACHE_LIMITS = { maxEntries: 50_000, maxBytes: 64 * 1024 * 1024 };
+/** Fixed cost of one entry in the file besides its base64 body (keys, digest, type, time). */
+const ENTRY_OVERHEAD = 200;
+function encodedSize(e) {
+    return Math.ceil(e.bytes.length / 3) * 4 + (e.contentType?.length ?? 0) + ENTRY_OVERHEAD;
+}
+/** Most recently used first, cut to the limits (LRU): what a package still needs stays, the rest ages out. */
+function boundEntries(entries, limits = DEFAULT_CACHE_LIMITS) {
+    const sorted = [...entries].sort((a, b) => b.usedAt - a.usedAt || (a.digest < b.digest ? -1 : 1));
+    const kept = [];
+    let bytes = 64;
+    for (const e of sorted) {
+        if (kept.length >= limits.maxEntries)
+            break;
+        const size = encodedSize(e);
+        if (bytes + size > limits.maxBytes)
+            continue;
+        bytes += size;
+        kept.push(e);
+    }
+    return kept;
+}
+function encodeCache(entries) {
+    const file = {
+        schema: CACHE_SCHEMA,
+        entries: entries.map((e) => ({
+            d: e.digest,
+            ...(e.contentType ? { t: e.contentType } : {}),
+            u: e.usedAt,
+            b: Buffer.from(e.bytes).toString('base64')
+        }))
+    };
+    return JSON.stringify(file);
+}
+/** Never throws: a corrupt cache is an empty cache, and the run reads from the registry as if cold. */
+function decodeCache(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        return { entries: [], malformed: 0, ignored: `not JSON (${error.message})` };
+    }
+    const file = parsed;
+    if (typeof file !== 'object' ||
+        file === null ||
+        file.schema !== CACHE_SCHEMA ||
+        !Array.isArray(file.entries)) {
+        return { entries: [], malformed: 0, ignored: `not a ${CACHE_SCHEMA} file` };
+    }
+    const entries = [];
+    let malformed = 0;
+    for (const raw of file.entries) {
+        const e = raw;
+        if (!e ||
+            typeof e.d !== 'string' ||
+            typeof e.b !== 'string' ||
+            typeof e.u !== 'number' ||
+            (e.t !== undefined && typeof e.t !== 'string')) {
+            malformed++;
+            continue;
+        }
+        entries.push({
+            digest: e.d,
+            bytes: new Uint8Array(Buffer.from(e.b, 'base64')),
+            ...(e.t ? { contentType: e.t } : {}),
+            usedAt: e.u
+        });
+    }
+    return { entries, malformed };
+}
+//# sourceMappingURL=cacheFile.js.map
+;// CONCATENATED MODULE: ./lib/cache/ManifestCache.js
+
+
+
+
+const KEY_PREFIX = 'ghcr-retention-manifests-v1';
+/** `ghcr-retention-manifests-v1-<owner>-<12 hex of the package>-`: one cache line per owner/package. */
+function cacheKeyPrefix(pkg) {
+    const owner = pkg.owner.toLowerCase();
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(`${owner}/${pkg.name.toLowerCase()}`).digest('hex').slice(0, 12);
+    return `${KEY_PREFIX}-${owner}-${hash}-`;
+}
+/**
+ * The cross-run manifest cache of one run. Before a package is planned, the newest saved file for it is restored
+ * and handed to the registry client, which verifies every entry against its digest (a corrupt or foreign entry is
+ * dropped and read from the registry instead). After the package is done, the manifests of its versions that
+ * still exist are saved under a new key — unless nothing changed, so a quiet package does not churn the cache.
+ * Failures of the store never fail the run: they cost reads, not safety.
+ */
+class ManifestCache {
+    options;
+    restored = new Map();
+    limits;
+    constructor(options) {
+        this.options = options;
+        this.limits = options.limits ?? DEFAULT_CACHE_LIMITS;
+    }
+    get storeName() {
+        return this.options.store.name;
+    }
+    fileFor(pkg) {
+        return external_node_path_.join(this.options.workDir, `${cacheKeyPrefix(pkg).slice(0, -1)}.json`);
+    }
+    async restore(pkg) {
+        const { store, target, logger } = this.options;
+        const file = this.fileFor(pkg);
+        const prefix = cacheKeyPrefix(pkg);
+        const digests = new Map();
+        this.restored.set(pkg.name, { digests });
+        let key;
+        try {
+            await (0,promises_.rm)(file, { force: true });
+            await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
+            key = await store.restore(file, `${prefix}${this.options.runId}`, [prefix]);
+        }
+        catch (error) {
+            logger.debug(`cache: restoring ${pkg.name} from the ${store.name} failed: ${error.message}`);
+            return { entries: 0, accepted: 0 };
+        }
+        if (!key) {
+            logger.info(`cache: no saved manifests for ${pkg.name} yet (${store.name}); reading from the registry`);
+            return { entries: 0, accepted: 0 };
+        }
+        let text;
+        try {
+            text = await (0,promises_.readFile)(file, 'utf8');
+        }
+        catch (error) {
+            logger.debug(`cache: ${key} restored but unreadable: ${error.message}`);
+            return { key, entries: 0, accepted: 0 };
+        }
+        const decoded = decodeCache(text);
+        if (decoded.ignored)
+            logger.warning(`cache: ${key} ignored: ${decoded.ignored}; reading from the registry`);
+        const accepted = target.prime(decoded.entries);
+        for (const e of decoded.entries)
+            if (target.rawManifest(e.digest))
+                digests.set(e.digest, e.usedAt);
+        const rejected = decoded.entries.length - accepted + decoded.malformed;
+        logger.info(`cache: ${accepted} manifest(s) for ${pkg.name} restored from ${key}` +
+            (rejected > 0
+                ? `; ${rejected} entr${rejected === 1 ? 'y' : 'ies'} failed verification and will be read again`
+                : ''));
+        return { key, entries: decoded.entries.length, accepted };
+    }
+    /**
+     * Saves the manifests of the package's versions that still exist: every version the plan saw, minus what this
+     * run deleted. Manifests this run used are stamped now; the rest keep their time and age out first (LRU).
+     */
+    async save(pkg, report) {
+        const { store, target, logger } = this.options;
+        const now = this.options.now();
+        const before = this.restored.get(pkg.name)?.digests ?? new Map();
+        const deleted = new Set((report.execution?.deletedVersions ?? []).map(d => d.digest));
+        const used = new Set();
+        for (const [digest, fact] of report.manifests ?? [])
+            if (fact.ok)
+                used.add(digest);
+        const entries = [];
+        for (const d of report.plan.decisions) {
+            if (deleted.has(d.digest))
+                continue;
+            const raw = target.rawManifest(d.digest);
+            if (!raw)
+                continue;
+            entries.push({ ...raw, usedAt: used.has(d.digest) ? now : (before.get(d.digest) ?? now) });
+        }
+        const bounded = boundEntries(entries, this.limits);
+        if (bounded.length === before.size && bounded.every(e => before.has(e.digest))) {
+            logger.debug(`cache: nothing new for ${pkg.name}; the saved manifests stay as they are`);
+            return { saved: false, entries: bounded.length, skipped: 'unchanged' };
+        }
+        if (bounded.length === 0)
+            return { saved: false, entries: 0, skipped: 'empty' };
+        const key = `${cacheKeyPrefix(pkg)}${this.options.runId}`;
+        const file = this.fileFor(pkg);
+        try {
+            await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
+            await (0,promises_.writeFile)(file, encodeCache(bounded));
+            const saved = await store.save(file, key);
+            if (saved)
+                logger.info(`cache: ${bounded.length} manifest(s) for ${pkg.name} saved as ${key}`);
+            return { saved, key, entries: bounded.length, ...(saved ? {} : { skipped: 'key exists' }) };
+        }
+        catch (error) {
+            logger.warning(`cache: manifests for ${pkg.name} not saved: ${error.message}`);
+            return { saved: false, entries: bounded.length, skipped: error.message };
+        }
+    }
+}
+//# sourceMappingURL=ManifestCache.js.map
+;// CONCATENATED MODULE: ./lib/cache/createManifestCache.js
+
+
+
+
+let localRuns = 0;
+/** The Actions cache service is reachable (the same test @actions/cache's isFeatureAvailable makes). */
+function actionsCacheAvailable(env) {
+    return Boolean(env.ACTIONS_CACHE_URL) || Boolean(env.ACTIONS_RESULTS_URL);
+}
+/**
+ * The run's manifest cache, or undefined when it is off or has nowhere to live. A local directory
+ * (GHCR_RETENTION_CACHE_DIR / the CLI's --cache-dir) wins; on a runner the Actions cache service is used.
+ */
+function createManifestCache(settings, target, options) {
+    const { env, logger } = options;
+    if (!settings.enabled) {
+        logger.debug('cache: false; every manifest is read from the registry');
+        return undefined;
+    }
+    let store;
+    if (settings.dir)
+        store = new DirectoryCacheStore(settings.dir);
+    else if (actionsCacheAvailable(env))
+        store = new ActionsCacheStore(logger);
+    else {
+        logger.debug('cache: the Actions cache service is not available (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL are not set); ' +
+            'every manifest is read from the registry');
+        return undefined;
+    }
+    const runId = env.GITHUB_RUN_ID
+        ? `${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`
+        : `local-${Math.round(options.now())}-${++localRuns}`;
+    return new ManifestCache({
+        store,
+        target,
+        // The Actions cache matches paths as written: keep them identical from run to run.
+        workDir: external_node_path_.join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'ghcr-retention-cache'),
+        runId,
+        logger,
+        now: options.now
+    });
+}
+//# sourceMappingURL=createManifestCache.js.map
 ;// CONCATENATED MODULE: ./lib/http/Logger.js
 const silentLogger = {
     debug: () => { },
@@ -31818,577 +32154,8 @@ class OwnerResolver {
     }
 }
 //# sourceMappingURL=OwnerResolver.js.map
-;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
-const balanced = (a, b, str) => {
-    const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
-    const mb = b instanceof RegExp ? maybeMatch(b, str) : b;
-    const r = ma !== null && mb != null && range(ma, mb, str);
-    return (r && {
-        start: r[0],
-        end: r[1],
-        pre: str.slice(0, r[0]),
-        body: str.slice(r[0] + ma.length, r[1]),
-        post: str.slice(r[1] + mb.length),
-    });
-};
-const maybeMatch = (reg, str) => {
-    const m = str.match(reg);
-    return m ? m[0] : null;
-};
-const range = (a, b, str) => {
-    let begs, beg, left, right = undefined, result;
-    let ai = str.indexOf(a);
-    let bi = str.indexOf(b, ai + 1);
-    let i = ai;
-    if (ai >= 0 && bi > 0) {
-        if (a === b) {
-            return [ai, bi];
-        }
-        begs = [];
-        left = str.length;
-        while (i >= 0 && !result) {
-            if (i === ai) {
-                begs.push(i);
-                ai = str.indexOf(a, i + 1);
-            }
-            else if (begs.length === 1) {
-                const r = begs.pop();
-                if (r !== undefined)
-                    result = [r, bi];
-            }
-            else {
-                beg = begs.pop();
-                if (beg !== undefined && beg < left) {
-                    left = beg;
-                    right = bi;
-                }
-                bi = str.indexOf(b, i + 1);
-            }
-            i = ai < bi && ai >= 0 ? ai : bi;
-        }
-        if (begs.length && right !== undefined) {
-            result = [left, right];
-        }
-    }
-    return result;
-};
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/brace-expansion/dist/esm/index.js
-
-const escSlash = '\0SLASH' + Math.random().toFixed(16) + '\0';
-const escOpen = '\0OPEN' + Math.random().toFixed(16) + '\0';
-const escClose = '\0CLOSE' + Math.random().toFixed(16) + '\0';
-const escComma = '\0COMMA' + Math.random().toFixed(16) + '\0';
-const escPeriod = '\0PERIOD' + Math.random().toFixed(16) + '\0';
-const escSlashPattern = new RegExp(escSlash, 'g');
-const escOpenPattern = new RegExp(escOpen, 'g');
-const escClosePattern = new RegExp(escClose, 'g');
-const escCommaPattern = new RegExp(escComma, 'g');
-const escPeriodPattern = new RegExp(escPeriod, 'g');
-const slashPattern = /\\\\/g;
-const openPattern = /\\{/g;
-const closePattern = /\\}/g;
-const commaPattern = /\\,/g;
-const periodPattern = /\\\./g;
-const EXPANSION_MAX = 100_000;
-// `EXPANSION_MAX` caps the *number* of expansions, but not their length. An
-// input like `'{a,b}'.repeat(1500)` stays under that count - its output is
-// truncated to 100k results - while making every result ~1500 characters
-// long. The result set, and the intermediate arrays built while combining
-// brace sets, then grow large enough to exhaust memory and crash the process
-// (CVE-2026-14257). `EXPANSION_MAX_LENGTH` bounds the total number of
-// characters the accumulator may hold at any point, so memory stays flat no
-// matter how many brace groups are chained. The limit sits well above any
-// realistic expansion (100k results hitting `EXPANSION_MAX` measure ~1M
-// characters) so legitimate input is unaffected.
-const EXPANSION_MAX_LENGTH = 4_000_000;
-// `expand_` recurses once per level of brace *nesting* - both when expanding a
-// set's comma members and when re-wrapping a set whose body is a single part.
-// The CVE-2026-14257 fix made the *tail* iterative (recursion on `m.post`, one
-// level per chained group), which left nesting depth unbounded: about 3,100
-// levels of `{{{...a,b...}}}` - only ~6KB of input - exhausted the native stack
-// and crashed the process. `EXPANSION_MAX_DEPTH` bounds how deep the parser
-// will follow nesting. It sits far above any realistic pattern and well below
-// the depth at which the stack runs out.
-const EXPANSION_MAX_DEPTH = 1_000;
-// Bash keeps a quirk where a brace group followed by a comma set still expands
-// (`{a},b}`). The parser implements it by rewriting the string and restarting
-// the scan, absorbing one `}` per pass. `n` trailing braces therefore cost `n`
-// full passes over a string that itself grows by one `escClose` sentinel each
-// time - quadratic in `n`, with a ~26x constant from the sentinel's length.
-// 128KB of `'{a}' + '}'.repeat(n) + ',z}'` blocked the event loop for 27
-// seconds to produce two results. `EXPANSION_MAX_REWRITES` bounds how many
-// times the scan may restart. Real `{a},b}` input needs a handful.
-const EXPANSION_MAX_REWRITES = 1_000;
-// `EXPANSION_MAX_STEPS` bounds the work one `expand` call does, which `max`,
-// `maxLength` and `maxDepth` don't: nested sets are rescanned at every level
-// and chained groups each rebuild up to `max` results, so 2KB of input could
-// block the event loop for over 30 seconds. Each character scanned, result
-// built and sequence value generated is a step, and each `expand_` call costs
-// `CALL_STEPS` more. Past the budget, the set being expanded and everything
-// after it stay literal. A glob needs a few hundred steps, and nesting all the
-// way to `EXPANSION_MAX_DEPTH` about 4M.
-const EXPANSION_MAX_STEPS = 20_000_000;
-// What one `expand_` call costs on top of what it scans and builds. Setting
-// one up takes about as long as scanning 16 characters, and a set whose
-// results are wrapped to be expanded again makes one call per result, each
-// scanning and building next to nothing: 64KB of
-// `('{{' + ','.repeat(316) + '}{' + ','.repeat(316) + '}}').repeat(n)` made
-// 4M such calls, which spent the budget three times as slowly as anything
-// else.
-const CALL_STEPS = 16;
-function numeric(str) {
-    return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
-}
-function escapeBraces(str) {
-    return str
-        .replace(slashPattern, escSlash)
-        .replace(openPattern, escOpen)
-        .replace(closePattern, escClose)
-        .replace(commaPattern, escComma)
-        .replace(periodPattern, escPeriod);
-}
-function unescapeBraces(str) {
-    return str
-        .replace(escSlashPattern, '\\')
-        .replace(escOpenPattern, '{')
-        .replace(escClosePattern, '}')
-        .replace(escCommaPattern, ',')
-        .replace(escPeriodPattern, '.');
-}
-// Like `target.push(...items)` but doesn't overflow the stack
-function pushAll(target, items) {
-    for (let i = 0; i < items.length; i++) {
-        target.push(items[i]);
-    }
-}
-// `balanced`, run on `masked` (see `maskUnmatchedOpens`), sliced from `str`
-// and charged for the characters it walks: up to the group's `}`, or the
-// whole string when there is no match or unmatched `{` come first, which
-// `unmatched` then flags for masking. Once a call overdraws the budget, it
-// and every later one return undefined, so the rest stays literal.
-function balancedWithBudget(str, masked, budget) {
-    if (budget.remaining < 0) {
-        return undefined;
-    }
-    const r = range('{', '}', masked);
-    const unmatched = r !== undefined && masked.indexOf('{') < r[0];
-    budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
-    if (!r || budget.remaining < 0) {
-        return undefined;
-    }
-    return {
-        end: r[1],
-        pre: str.slice(0, r[0]),
-        body: str.slice(r[0] + 1, r[1]),
-        post: str.slice(r[1] + 1),
-        unmatched,
-    };
-}
-// `masked` with every `{` that has no matching `}` swapped for a `\0`, which
-// keeps the length, so a scan of it still lines up with the string it was
-// made from. Such a `{` is literal either way, but `balanced` only learns that
-// one is unmatched by reading to the end of the string, so with one at the
-// head of every group (`'{a,{b,c}'.repeat(n)`) each scan read the rest of the
-// input. That was quadratic, and once the step budget charged for it, it ran
-// out partway through and left the rest literal. A scan of the masked copy
-// stops at the group's `}`. It is one pass, charged as such.
-function maskUnmatchedOpens(masked, budget) {
-    budget.remaining -= masked.length;
-    const open = [];
-    for (let i = 0; i < masked.length; i++) {
-        const c = masked.charCodeAt(i);
-        if (c === 0x7b) {
-            open.push(i);
-        }
-        else if (c === 0x7d && open.length) {
-            open.pop();
-        }
-    }
-    let out = '';
-    let last = 0;
-    for (let i = 0; i < open.length; i++) {
-        const at = open[i];
-        out += masked.slice(last, at) + '\0';
-        last = at + 1;
-    }
-    return out + masked.slice(last);
-}
-// Whether `str` has a `,` not followed by another `,`, with a `}` after it on
-// the same line - what `/,(?!,).*\}/.test(str)` asks, answered in one pass from
-// the end. The regex tries every `,` and backtracks through the rest of its
-// line from each, which is quadratic, and the `{a},b}` rewrite asks again on
-// every pass. Like a scan, it is charged for the whole string and refused if
-// that overdraws the budget.
-function commaSetFollows(str, budget) {
-    budget.remaining -= str.length;
-    if (budget.remaining < 0) {
-        return false;
-    }
-    // Whether a `}` follows the current position before the line ends
-    let close = false;
-    for (let i = str.length - 1; i >= 0; i--) {
-        const c = str.charCodeAt(i);
-        if (c === 0x7d) {
-            close = true;
-        }
-        else if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
-            // A line terminator, which `.` does not match
-            close = false;
-        }
-        else if (c === 0x2c && close && str.charCodeAt(i + 1) !== 0x2c) {
-            return true;
-        }
-    }
-    return false;
-}
-/**
- * Basically just str.split(","), but handling cases
- * where we have nested braced sections, which should be
- * treated as individual members, like {a,{b,c},d}
- *
- * Returns `undefined` if the step budget runs out before the whole set is
- * split, since splitting what is left on every comma would tear apart the
- * nested sets it still holds.
- */
-function parseCommaParts(str, budget) {
-    const parts = [];
-    // Walk the brace groups iteratively. Recursing on `post` once per group let a
-    // chain of them exhaust the stack - the parsing-side counterpart to
-    // the `expand_` overflow fixed for CVE-2026-14257, and not something `max` or
-    // `maxLength` can bound, since it happens before expansion.
-    //
-    // The part the next chunk continues
-    let carry = '';
-    for (;;) {
-        // A set's body holds no unmatched `{`, so there is nothing to mask.
-        const m = balancedWithBudget(str, str, budget);
-        if (budget.remaining < 0) {
-            return undefined;
-        }
-        if (!m) {
-            const tail = str.split(',');
-            tail[0] = carry + tail[0];
-            pushAll(parts, tail);
-            return parts;
-        }
-        const { pre, body, post } = m;
-        const p = pre.split(',');
-        p[0] = carry + p[0];
-        p[p.length - 1] += '{' + body + '}';
-        if (!post.length) {
-            pushAll(parts, p);
-            return parts;
-        }
-        carry = p.pop();
-        pushAll(parts, p);
-        str = post;
-    }
-}
-// An option that is left out, or that is NaN, gets its default. Every
-// comparison against NaN is false, so a NaN bound would never be reached:
-// `{ maxSteps: NaN }` let 15KB of input block the event loop for 16 seconds,
-// and `{ maxDepth: NaN }` overflowed the stack again (CVE-2026-102278). Pass
-// `Infinity` to lift a bound.
-function bound(value, fallback) {
-    return value === undefined || isNaN(value) ? fallback : value;
-}
-function expand(str, options = {}) {
-    if (!str) {
-        return [];
-    }
-    const max = bound(options.max, EXPANSION_MAX);
-    const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-    const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-    const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-    const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
-    // I don't know why Bash 4.3 does this, but it does.
-    // Anything starting with {} will have the first two bytes preserved
-    // but *only* at the top level, so {},a}b will not expand to anything,
-    // but a{},b}c will be expanded to [a}c,abc].
-    // One could argue that this is a bug in Bash, but since the goal of
-    // this module is to match Bash's rules, we escape a leading {}
-    if (str.slice(0, 2) === '{}') {
-        str = '\\{\\}' + str.slice(2);
-    }
-    return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
-}
-function embrace(str) {
-    return '{' + str + '}';
-}
-function isPadded(el) {
-    return /^-?0\d/.test(el);
-}
-function lte(i, y) {
-    return i <= y;
-}
-function gte(i, y) {
-    return i >= y;
-}
-// Build `{ acc[a] + pre + values[v] }` for every combination, capping the
-// number of results at `max` and the total number of characters at `maxLength`.
-// This is the one place output grows, so bounding it here keeps the single
-// accumulator - and therefore memory - flat regardless of how many brace groups
-// are combined (CVE-2026-14257). Each result built is a step, since `max` and
-// `maxLength` bound one combination, not how many brace groups are combined.
-function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
-    const out = [];
-    let length = 0;
-    // Bash drops empty results at the top level, and they don't count against
-    // `max`, so `max` bounds the number of *kept* results. Only an empty
-    // `acc[a] + pre` can make one, so for those the empty values are skipped
-    // without being visited. Visiting them one at a time let a set of empties
-    // cost `acc.length * values.length` while keeping nothing.
-    let nonEmpty;
-    outer: for (let a = 0; a < acc.length; a++) {
-        const prefix = acc[a] + pre;
-        let vs = values;
-        if (dropEmpties && !prefix) {
-            if (!nonEmpty)
-                nonEmpty = values.filter(v => v);
-            vs = nonEmpty;
-        }
-        for (let v = 0; v < vs.length; v++) {
-            if (out.length >= max)
-                break outer;
-            const expansion = prefix + vs[v];
-            if (length + expansion.length > maxLength)
-                break outer;
-            out.push(expansion);
-            length += expansion.length;
-        }
-    }
-    budget.remaining -= out.length;
-    return out;
-}
-// The expansion values of a single numeric (`1..5`) or alphabetic (`a..e..2`)
-// sequence body, or `undefined` if the step budget runs out generating them.
-function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
-    const n = body.split(/\.\./);
-    const N = [];
-    // A sequence body always splits into two or three parts, but the compiler
-    // can't know that.
-    /* c8 ignore start */
-    if (n[0] === undefined || n[1] === undefined) {
-        return N;
-    }
-    /* c8 ignore stop */
-    const x = numeric(n[0]);
-    const y = numeric(n[1]);
-    const width = Math.max(n[0].length, n[1].length);
-    let incr = n.length === 3 && n[2] !== undefined ?
-        Math.max(Math.abs(numeric(n[2])), 1)
-        : 1;
-    let test = lte;
-    const reverse = y < x;
-    if (reverse) {
-        incr *= -1;
-        test = gte;
-    }
-    const pad = n.some(isPadded);
-    // A padded value is built a character at a time to `width`, which the input
-    // sets, so it costs one step per character: 64KB of
-    // `('{' + '0'.repeat(100) + '..99999}').repeat(n)` took 7 seconds charged
-    // one step per value.
-    const cost = pad ? width : 1;
-    let length = 0;
-    for (let i = x; test(i, y) && N.length < max; i += incr) {
-        // Each value is a step. `max` and `maxLength` bound one sequence, but a
-        // chain of them still generated up to `max` values each, however few
-        // combining could keep.
-        budget.remaining -= cost;
-        if (budget.remaining < 0) {
-            return undefined;
-        }
-        let c;
-        if (isAlphaSequence) {
-            c = String.fromCharCode(i);
-            if (c === '\\') {
-                c = '';
-            }
-        }
-        else {
-            c = String(i);
-            if (pad) {
-                const need = width - c.length;
-                if (need > 0) {
-                    const z = new Array(need + 1).join('0');
-                    if (i < 0) {
-                        c = '-' + z + c.slice(1);
-                    }
-                    else {
-                        c = z + c;
-                    }
-                }
-            }
-        }
-        if (length + c.length > maxLength)
-            break;
-        N.push(c);
-        length += c.length;
-    }
-    return N;
-}
-function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
-    // An overdraft here makes the first scan refuse, so `str` stays literal.
-    budget.remaining -= CALL_STEPS;
-    // Too deeply nested to keep following: treat the rest as literal, the same
-    // way a group that cannot expand is already handled. Truncating rather than
-    // throwing keeps `expand` total, matching `max` and `maxLength`.
-    if (depth > maxDepth) {
-        return [str];
-    }
-    // Consume the string's top-level brace groups left to right, threading a
-    // running set of combined prefixes (`acc`). Expanding the tail iteratively -
-    // rather than recursing on `m.post` once per group - keeps the native stack
-    // depth constant, so deeply chained input (`'{a,b}'.repeat(3000)`) can no
-    // longer overflow the stack, and leaves a single accumulator whose size
-    // `maxLength` bounds directly (CVE-2026-14257).
-    let acc = [''];
-    // Bash drops empty results, but only when the *first* top-level group is a
-    // comma set - a sequence like `{a..\}` may legitimately yield ''. The drop
-    // is on the final strings, so it is applied to whichever `combine` produces
-    // them (the one with no brace set left in the tail).
-    // How many times the `{a},b}` rewrite below has restarted the scan. Each pass
-    // re-reads the whole string, so leaving this unbounded is quadratic.
-    let rewrites = 0;
-    let dropEmpties = false;
-    let firstGroup = true;
-    // `str` with its unmatched `{` masked, once a scan has run into them
-    let masked = str;
-    for (;;) {
-        const m = balancedWithBudget(str, masked, budget);
-        // No brace set left, or no step budget left to look for one: the rest of
-        // the string is literal.
-        if (!m) {
-            return combine(acc, str, [''], max, maxLength, dropEmpties, budget);
-        }
-        if (m.unmatched) {
-            masked = maskUnmatchedOpens(masked, budget);
-        }
-        // no need to expand pre, since it is guaranteed to be free of brace-sets
-        const pre = m.pre;
-        // This set and the rest of the string, literal: for a set that cannot
-        // expand, and for one the step budget runs out on. Once it is overdrawn,
-        // every set still being expanded, at every level, stays literal like this -
-        // otherwise each level above would go on combining, and wrapping and
-        // expanding again, results the budget was too small for.
-        const literal = () => combine(acc, pre + '{' + m.body + '}' + m.post, [''], max, maxLength, dropEmpties, budget);
-        if (/\$$/.test(pre)) {
-            acc = combine(acc, pre + '{' + m.body + '}', [''], max, maxLength, dropEmpties && !m.post.length, budget);
-            firstGroup = false;
-            if (!m.post.length)
-                break;
-            str = m.post;
-            masked = masked.slice(m.end + 1);
-            continue;
-        }
-        const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
-        const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
-        const isSequence = isNumericSequence || isAlphaSequence;
-        const isOptions = m.body.indexOf(',') >= 0;
-        if (!isSequence && !isOptions) {
-            // {a},b}
-            if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
-                rewrites++;
-                str = m.pre + '{' + m.body + escClose + m.post;
-                // Taking a `}` away never gives an unmatched `{` a partner, so what
-                // is masked stays unmatched. The `{` it closed can be left without
-                // one, and the next scan masks it.
-                masked =
-                    masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
-                isTop = true;
-                continue;
-            }
-            // Nothing here expands, so the whole remaining string is literal.
-            return literal();
-        }
-        if (firstGroup) {
-            dropEmpties = isTop && !isSequence;
-            firstGroup = false;
-        }
-        let values;
-        if (isSequence) {
-            values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
-            if (!values) {
-                return literal();
-            }
-        }
-        else {
-            let n = parseCommaParts(m.body, budget);
-            // The step budget ran out partway through the set.
-            if (!n) {
-                return literal();
-            }
-            if (n.length === 1 && n[0] !== undefined) {
-                // x{{a,b}}y ==> x{a}y x{b}y
-                n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
-                // The step budget ran out expanding the set's only part.
-                if (budget.remaining < 0) {
-                    return literal();
-                }
-                //XXX is this necessary? Can't seem to hit it in tests.
-                /* c8 ignore start */
-                if (n.length === 1) {
-                    const next = combine(acc, pre + n[0], [''], max, maxLength, dropEmpties && !m.post.length, budget);
-                    if (budget.remaining < 0) {
-                        return literal();
-                    }
-                    acc = next;
-                    if (!m.post.length)
-                        break;
-                    str = m.post;
-                    masked = masked.slice(m.end + 1);
-                    continue;
-                }
-                /* c8 ignore stop */
-            }
-            // Values that `combine` is going to drop as empty produce no result, so
-            // they must not count against `max` - otherwise `{a,,b}` with `max: 2`
-            // would stop at `['a', '']` and yield one result instead of two. Skipping
-            // them outright keeps `values` bounded while leaving `max` a bound on
-            // *kept* results.
-            let dropsEmpties = dropEmpties && !m.post.length && !pre;
-            for (let d = 0; dropsEmpties && d < acc.length; d++) {
-                if (acc[d]) {
-                    dropsEmpties = false;
-                }
-            }
-            values = [];
-            let valuesLength = 0;
-            outer: for (let j = 0; j < n.length; j++) {
-                const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
-                // The step budget ran out expanding a member.
-                if (budget.remaining < 0) {
-                    return literal();
-                }
-                for (let k = 0; k < expanded.length; k++) {
-                    const v = expanded[k];
-                    if (dropsEmpties && !v)
-                        continue;
-                    if (values.length >= max ||
-                        valuesLength + v.length > maxLength) {
-                        break outer;
-                    }
-                    values.push(v);
-                    valuesLength += v.length;
-                }
-            }
-        }
-        const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
-        // The step budget ran out combining the set's values in.
-        if (budget.remaining < 0) {
-            return literal();
-        }
-        acc = next;
-        if (!m.post.length)
-            break;
-        str = m.post;
-        masked = masked.slice(m.end + 1);
-    }
-    return acc;
-}
-//# sourceMappingURL=index.js.map
+// EXTERNAL MODULE: ./node_modules/brace-expansion/dist/esm/index.js + 1 modules
+var esm = __nccwpck_require__(9540);
 ;// CONCATENATED MODULE: ./node_modules/@isaacs/nonrecursive-glob-match/dist/esm/numeric-range.js
 // One digit, or a class of digits from a to b.
 const digit = (a, b) => a === b ?
@@ -33723,7 +33490,7 @@ const braceExpand = (pattern, options = {}) => {
     if (options.windowsPathsNoEscape || options[AWE_KEY] === false) {
         p = p.replace(/\[([{}])\]/g, '[\\$1]');
     }
-    return expand(p, { max: options.braceExpandMax });
+    return (0,esm/* expand */.fT)(p, { max: options.braceExpandMax });
 };
 minimatch.braceExpand = braceExpand;
 // A numeric range with at least this many values is matched as one
@@ -35654,10 +35421,385 @@ function toVersions(data, target) {
             !tags.every(t => typeof t === 'string')) {
             throw new GitHubApiError('list versions', target, 0, `malformed version object ${JSON.stringify(raw).slice(0, 200)}`);
         }
-        return { id: raw.id, digest: raw.name, tags: tags, createdAt, updatedAt };
+        // `deleted_at` appears on state=deleted rows; restore-within selects by it.
+        const deletedAt = typeof raw.deleted_at === 'string' ? Date.parse(raw.deleted_at) : NaN;
+        return {
+            id: raw.id,
+            digest: raw.name,
+            tags: tags,
+            createdAt,
+            updatedAt,
+            ...(Number.isNaN(deletedAt) ? {} : { deletedAt })
+        };
     });
 }
 //# sourceMappingURL=PackagesClient.js.map
+;// CONCATENATED MODULE: ./lib/pins/findReferences.js
+/**
+ * Finds digest-pinned image references of the given registry hosts in one file's text. Two shapes:
+ *
+ * - inline: `HOST/OWNER/PACKAGE[:TAG]@sha256:<hex>` anywhere — YAML `image:` values, `docker://` in workflows,
+ *   Dockerfile `FROM … AS x` and `COPY --from=…`, HCL strings, shell, JSON;
+ * - split (YAML only): the image name and the digest in sibling keys of one mapping, as Kustomize
+ *   (`name`/`newName` + `digest`) and Helm charts (`repository` [+ `registry`] + `digest`) write them.
+ *
+ * Matching is deliberately generous (commented-out lines count too): a pin found by mistake keeps an image,
+ * a pin missed deletes one somebody pulls.
+ */
+function findReferences(text, file, hosts, options = {}) {
+    if (hosts.length === 0 || !/sha256:/i.test(text))
+        return [];
+    const found = [];
+    const seen = new Set();
+    const add = (ref) => {
+        const key = `${ref.digest} ${ref.host}/${ref.owner}/${ref.packageName}`;
+        if (seen.has(key))
+            return;
+        seen.add(key);
+        found.push(ref);
+    };
+    const lineStarts = lineOffsets(text);
+    const inline = inlinePattern(hosts);
+    for (const m of text.matchAll(inline)) {
+        const ref = toReference(m[1], m[2], m[3], m[4], file, lineAt(lineStarts, m.index ?? 0), m[0]);
+        if (ref)
+            add(ref);
+    }
+    if (options.yaml ?? /\.ya?ml$/i.test(file)) {
+        for (const ref of splitYamlReferences(text.split(/\r?\n/), file, hosts))
+            add(ref);
+    }
+    return found;
+}
+// The OCI distribution name grammar (path components), read case-insensitively: people write `ghcr.io/MyOrg/app`.
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const PATH = `${COMPONENT}(?:/${COMPONENT})+`;
+const TAG = '[a-z0-9_][a-z0-9_.-]{0,127}';
+const HEX = '[0-9a-f]{64}';
+function hostAlternation(hosts) {
+    return hosts.map(h => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+}
+function inlinePattern(hosts) {
+    // Not preceded by a host character, so `notghcr.io/…` is not `ghcr.io/…`; `docker://ghcr.io/…` is.
+    return new RegExp(`(?<![a-z0-9.-])(${hostAlternation(hosts)})/(${PATH})(?::(${TAG}))?@sha256:(${HEX})(?![0-9a-z])`, 'gi');
+}
+function toReference(host, path, tag, hex, file, line, reference) {
+    const parts = path.toLowerCase().split('/');
+    if (parts.length < 2)
+        return undefined;
+    return {
+        digest: `sha256:${hex.toLowerCase()}`,
+        host: host.toLowerCase(),
+        owner: parts[0],
+        packageName: parts.slice(1).join('/'),
+        ...(tag ? { tag } : {}),
+        file,
+        line,
+        reference
+    };
+}
+function lineOffsets(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return starts;
+}
+function lineAt(starts, offset) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo + 1;
+}
+const KEY_LINE = /^(\s*)((?:-\s+)*)([A-Za-z_][\w.-]*)\s*:(?:\s+(.*?))?\s*$/;
+function yamlKey(line) {
+    const m = KEY_LINE.exec(line);
+    if (!m)
+        return undefined;
+    let value = (m[4] ?? '').replace(/\s+#.*$/, '').trim();
+    if (/^(["']).*\1$/.test(value))
+        value = value.slice(1, -1);
+    return { column: m[1].length + m[2].length, item: m[2].length > 0, key: m[3].toLowerCase(), value };
+}
+/** Column of the first non-blank character, or undefined for blank and comment lines. */
+function contentColumn(line) {
+    const m = /^(\s*)(\S)/.exec(line);
+    if (!m || m[2] === '#')
+        return undefined;
+    return m[1].length;
+}
+/** The sibling keys of the mapping that holds line `at` (same column, same list item). */
+function siblings(lines, at, own) {
+    const keys = new Map();
+    const collect = (k) => {
+        if (!keys.has(k.key))
+            keys.set(k.key, k.value);
+    };
+    if (!own.item) {
+        for (let i = at - 1; i >= 0; i--) {
+            const column = contentColumn(lines[i]);
+            if (column === undefined)
+                continue;
+            const k = yamlKey(lines[i]);
+            if (k && k.column === own.column) {
+                collect(k);
+                if (k.item)
+                    break;
+                continue;
+            }
+            if (column < own.column)
+                break;
+        }
+    }
+    for (let i = at + 1; i < lines.length; i++) {
+        const column = contentColumn(lines[i]);
+        if (column === undefined)
+            continue;
+        if (column < own.column)
+            break;
+        const k = yamlKey(lines[i]);
+        if (k && k.column === own.column) {
+            if (k.item)
+                break;
+            collect(k);
+        }
+    }
+    return keys;
+}
+const DIGEST_VALUE = new RegExp(`^sha256:(${HEX})$`, 'i');
+function splitYamlReferences(lines, file, hosts) {
+    const name = new RegExp(`^(${hostAlternation(hosts)})/(${PATH})(?::(${TAG}))?$`, 'i');
+    const hostOnly = new RegExp(`^(${hostAlternation(hosts)})/?$`, 'i');
+    const out = [];
+    lines.forEach((line, i) => {
+        if (!/digest/i.test(line))
+            return;
+        const own = yamlKey(line);
+        if (!own || own.key !== 'digest')
+            return;
+        const digest = DIGEST_VALUE.exec(own.value);
+        if (!digest)
+            return;
+        const keys = siblings(lines, i, own);
+        const registry = keys.get('registry');
+        const candidates = [keys.get('newname'), keys.get('name'), keys.get('repository'), keys.get('image')];
+        if (registry && hostOnly.test(registry) && keys.get('repository')) {
+            candidates.unshift(`${registry.replace(/\/$/, '')}/${keys.get('repository')}`);
+        }
+        for (const c of candidates) {
+            const m = c ? name.exec(c) : null;
+            if (!m)
+                continue;
+            const tag = m[3] ?? keys.get('newtag') ?? keys.get('tag') ?? undefined;
+            const tagOk = tag !== undefined && new RegExp(`^${TAG}$`, 'i').test(tag);
+            const reference = `${m[1]}/${m[2]}${tagOk ? `:${tag}` : ''}@sha256:${digest[1]}`;
+            const ref = toReference(m[1], m[2], tagOk ? tag : undefined, digest[1], file, i + 1, reference);
+            if (ref)
+                out.push(ref);
+            break;
+        }
+    });
+    return out;
+}
+//# sourceMappingURL=findReferences.js.map
+;// CONCATENATED MODULE: ./lib/pins/defaultGlobs.js
+/**
+ * Where a repository usually pins image digests, relative to the checkout (minimatch syntax, `dot: true`):
+ * workflows and actions (`container:`, `services:`, `docker://`), Compose files, Kubernetes manifests, Helm values,
+ * Kustomize, Terraform, Dockerfiles / Containerfiles. `protect-pinned: true` (the default) means these.
+ */
+const DEFAULT_PIN_GLOBS = [
+    '.github/workflows/*.y?(a)ml',
+    '.github/actions/**/action.y?(a)ml',
+    'action.y?(a)ml',
+    '**/*compose*.y?(a)ml',
+    '**/k8s/**/*.y?(a)ml',
+    '**/kubernetes/**/*.y?(a)ml',
+    '**/manifests/**/*.y?(a)ml',
+    '**/deploy?(ment)/**/*.y?(a)ml',
+    '**/charts/**/values*.y?(a)ml',
+    '**/helm/**/values*.y?(a)ml',
+    '**/kustomization.y?(a)ml',
+    '**/*.tf',
+    '**/*.tfvars',
+    '**/Dockerfile*',
+    '**/*.Dockerfile',
+    '**/*.dockerfile',
+    '**/Containerfile*'
+];
+/** Directories never entered: dependencies, VCS data and tool caches hold other people's pins, not yours. */
+const SKIPPED_DIRECTORIES = new Set([
+    'node_modules',
+    '.git',
+    '.terraform',
+    '.terragrunt-cache'
+]);
+//# sourceMappingURL=defaultGlobs.js.map
+;// CONCATENATED MODULE: ./lib/pins/scanPins.js
+
+
+
+
+
+const MAX_PIN_FILE_BYTES = 1024 * 1024;
+/**
+ * Reads the files under `root` that match `globs` and collects the digest-pinned references they contain. Symlinks
+ * are not followed (the scan stays inside the checkout); dependency and VCS directories are skipped. A missing
+ * root is an empty scan, not an error: the caller decides whether that deserves a warning.
+ */
+async function scanPins(options) {
+    const maxFileBytes = options.maxFileBytes ?? MAX_PIN_FILE_BYTES;
+    const maxFiles = options.maxFiles ?? 20_000;
+    const maxEntries = options.maxEntries ?? 500_000;
+    const matchers = options.globs.map(g => new Minimatch(g, { dot: true }));
+    const references = [];
+    const tooLarge = [];
+    let filesScanned = 0;
+    let entries = 0;
+    let truncated = false;
+    const stack = [''];
+    walk: while (stack.length > 0) {
+        const dir = stack.pop();
+        let names;
+        try {
+            names = await (0,promises_.readdir)(external_node_path_.join(options.root, dir), { withFileTypes: true });
+        }
+        catch {
+            continue;
+        }
+        names.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0));
+        for (const entry of names) {
+            if (++entries > maxEntries) {
+                truncated = true;
+                break walk;
+            }
+            const rel = dir === '' ? entry.name : `${dir}/${entry.name}`;
+            if (entry.isDirectory()) {
+                if (!SKIPPED_DIRECTORIES.has(entry.name))
+                    stack.push(rel);
+                continue;
+            }
+            if (!entry.isFile() || !matchers.some(m => m.match(rel)))
+                continue;
+            if (filesScanned >= maxFiles) {
+                truncated = true;
+                break walk;
+            }
+            const full = external_node_path_.join(options.root, rel);
+            try {
+                if ((await (0,promises_.stat)(full)).size > maxFileBytes) {
+                    tooLarge.push(rel);
+                    continue;
+                }
+                const text = await (0,promises_.readFile)(full, 'utf8');
+                filesScanned++;
+                references.push(...findReferences(text, rel, options.hosts));
+            }
+            catch {
+                // A file that vanished or cannot be read holds no pin we could honour.
+            }
+        }
+    }
+    references.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+    return { root: options.root, filesScanned, tooLarge, truncated, references };
+}
+//# sourceMappingURL=scanPins.js.map
+;// CONCATENATED MODULE: ./lib/pins/scanRepositories.js
+
+
+
+/** Files read per repository at most: each is one REST request from the run's budget. */
+const MAX_REMOTE_FILES = 500;
+class PinRepositoryError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'PinRepositoryError';
+    }
+}
+const CHECKOUT_INSTEAD = 'Check the repository out in an earlier step instead (actions/checkout with `repository:` and `path:`) and ' +
+    'add its path to protect-pinned, or remove it from protect-pinned-repositories.';
+/**
+ * Reads the files of other repositories that match the pin globs, through the REST API, and collects their
+ * digest references. Asked to honour a repository's pins, the run cannot go on without them: a repository it
+ * cannot read in full is an error before anything is deleted, not a silent gap.
+ */
+async function scanRepositories(repositories, reader, options) {
+    const matchers = options.globs.map(g => new Minimatch(g, { dot: true }));
+    const maxFiles = options.maxFiles ?? MAX_REMOTE_FILES;
+    const references = [];
+    let files = 0;
+    for (const r of repositories) {
+        const name = `${r.owner}/${r.repo}`;
+        try {
+            const ref = r.ref ?? (await reader.defaultBranch(r.owner, r.repo));
+            const tree = await reader.tree(r.owner, r.repo, ref);
+            if (tree.truncated) {
+                throw new PinRepositoryError(`the file list of ${name}@${ref} is too large for the API (truncated)`);
+            }
+            const wanted = tree.entries.filter(e => matchers.some(m => m.match(e.path)));
+            if (wanted.length > maxFiles) {
+                throw new PinRepositoryError(`${wanted.length} files of ${name}@${ref} match protect-pinned, more than the ${maxFiles} read through the API`);
+            }
+            for (const e of wanted) {
+                if ((e.size ?? 0) > MAX_PIN_FILE_BYTES) {
+                    options.logger.warning(`protect-pinned-repositories: ${name}:${e.path} is over 1 MiB and was not scanned`);
+                    continue;
+                }
+                const text = await reader.blob(r.owner, r.repo, e.sha);
+                files++;
+                references.push(...findReferences(text, `${name}:${e.path}`, options.hosts, { yaml: /\.ya?ml$/i.test(e.path) }));
+            }
+            options.logger.info(`protect-pinned-repositories: ${wanted.length} file(s) of ${name}@${ref} scanned`);
+        }
+        catch (error) {
+            const status = error.status;
+            const why = error instanceof PinRepositoryError
+                ? error.message
+                : `${name} could not be read${typeof status === 'number' ? ` (HTTP ${status})` : ''}: ${error.message}. ` +
+                    'The token needs read access to its contents (GITHUB_TOKEN reads only this repository)';
+            throw new PinRepositoryError(`protect-pinned-repositories: ${why}. ${CHECKOUT_INSTEAD}`);
+        }
+    }
+    return { files, references };
+}
+/** The REST implementation (docs.github.com/en/rest/repos/repos#get-a-repository, …/git/trees, …/git/blobs). */
+function octokitRepoReader(octokit) {
+    return {
+        async defaultBranch(owner, repo) {
+            const { data } = await octokit.request('GET /repos/{owner}/{repo}', { owner, repo });
+            return data.default_branch;
+        },
+        async tree(owner, repo, ref) {
+            const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
+                owner,
+                repo,
+                tree_sha: ref,
+                recursive: 'true'
+            });
+            const entries = [];
+            for (const e of data.tree) {
+                if (e.type === 'blob' && typeof e.path === 'string' && typeof e.sha === 'string') {
+                    entries.push({ path: e.path, sha: e.sha, ...(typeof e.size === 'number' ? { size: e.size } : {}) });
+                }
+            }
+            return { entries, truncated: data.truncated };
+        },
+        async blob(owner, repo, sha) {
+            const { data } = await octokit.request('GET /repos/{owner}/{repo}/git/blobs/{file_sha}', {
+                owner,
+                repo,
+                file_sha: sha
+            });
+            return data.encoding === 'base64' ? Buffer.from(data.content, 'base64').toString('utf8') : data.content;
+        }
+    };
+}
+//# sourceMappingURL=scanRepositories.js.map
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
 /*
 How it works:
@@ -35900,8 +36042,6 @@ function validateConcurrency(concurrency) {
 	}
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./lib/model/MediaType.js
 /** Manifest media types this action understands, and the stable short names users see in logs. */
 const MediaTypes = {
@@ -36830,8 +36970,96 @@ function installSignalHandlers(onSignal = () => { }, proc = process) {
     };
 }
 //# sourceMappingURL=signals.js.map
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
+;// CONCATENATED MODULE: ./lib/settings/InputError.js
+/** A workflow input that cannot be used. The message names the input, quotes the value and gives the form. */
+class InputError extends Error {
+    input;
+    constructor(input, value, expected) {
+        super(`Invalid input '${input}': ${JSON.stringify(value)}. Expected ${expected}.`);
+        this.input = input;
+        this.name = 'InputError';
+    }
+}
+//# sourceMappingURL=InputError.js.map
+;// CONCATENATED MODULE: ./lib/cache/cacheSettings.js
+
+
+const CACHE_DIR_ENV = 'GHCR_RETENTION_CACHE_DIR';
+function readCacheSettings(value, env) {
+    let enabled = true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        enabled = false;
+    else if (value !== '' && !['true', 'True', 'TRUE'].includes(value)) {
+        throw new InputError('cache', value, '`true` or `false`');
+    }
+    const dir = env[CACHE_DIR_ENV]?.trim();
+    return { enabled, ...(dir ? { dir: external_node_path_.resolve(dir) } : {}) };
+}
+//# sourceMappingURL=cacheSettings.js.map
+;// CONCATENATED MODULE: ./lib/pins/pinSettings.js
+
+
+
+function split(value) {
+    return value
+        .split(/[\n,]/)
+        .map(s => s.trim())
+        .filter(s => s.length > 0);
+}
+/**
+ * `protect-pinned`: empty or `true` = the default globs; `false` = off; otherwise globs, where the word `defaults`
+ * stands for the default list (`defaults, deploy/**\/*.json`). Globs are relative to the checkout and may not
+ * leave it.
+ */
+function parseProtectPinned(value) {
+    if (value === '' || value === 'true' || value === 'True' || value === 'TRUE')
+        return [...DEFAULT_PIN_GLOBS];
+    if (value === 'false' || value === 'False' || value === 'FALSE')
+        return [];
+    const globs = [];
+    for (const entry of split(value)) {
+        if (entry === 'defaults') {
+            globs.push(...DEFAULT_PIN_GLOBS);
+            continue;
+        }
+        const mm = new Minimatch(entry, { dot: true });
+        if (entry.startsWith('/') ||
+            /^[A-Za-z]:/.test(entry) ||
+            entry.split('/').includes('..') ||
+            entry.includes('\\') ||
+            mm.set.length === 0) {
+            throw new InputError('protect-pinned', entry, '`true` (the default places), `false`, or globs relative to the checkout such as `deploy/**/*.yaml` ' +
+                '(no leading `/`, no `..`, `/` as the separator; `defaults` adds the default places)');
+        }
+        globs.push(entry);
+    }
+    return [...new Set(globs)];
+}
+const REPO_RE = /^([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})\/([A-Za-z0-9._-]{1,100})(?:@(\S{1,255}))?$/;
+/** `protect-pinned-repositories`: `owner/repo` or `owner/repo@ref`, comma- or newline-separated. */
+function parsePinRepositories(value) {
+    const out = [];
+    for (const entry of split(value)) {
+        const m = REPO_RE.exec(entry);
+        if (!m || m[2] === '.' || m[2] === '..') {
+            throw new InputError('protect-pinned-repositories', entry, 'repositories written `owner/repo` (default branch) or `owner/repo@ref`, comma- or newline-separated');
+        }
+        out.push({ owner: m[1], repo: m[2], ...(m[3] ? { ref: m[3] } : {}) });
+    }
+    return out;
+}
+/** The registry host a reference must name to point into `registryUrl`'s packages (`ghcr.io`, `host:5000`). */
+function pinHosts(registryUrl) {
+    return [new URL(registryUrl).host.toLowerCase()];
+}
+function readPinSettings(read, registryUrl) {
+    return {
+        globs: parseProtectPinned(read('protect-pinned')),
+        hosts: pinHosts(registryUrl),
+        repositories: parsePinRepositories(read('protect-pinned-repositories'))
+    };
+}
+//# sourceMappingURL=pinSettings.js.map
 ;// CONCATENATED MODULE: ./node_modules/parse-duration/locale/en.js
 const unit = Object.create(null)
 const m = 60000, h = m * 60, d = h * 24, y = d * 365.25
@@ -37331,18 +37559,9 @@ function registryUrl_parse(url) {
     }
 }
 //# sourceMappingURL=registryUrl.js.map
-;// CONCATENATED MODULE: ./lib/settings/InputError.js
-/** A workflow input that cannot be used. The message names the input, quotes the value and gives the form. */
-class InputError extends Error {
-    input;
-    constructor(input, value, expected) {
-        super(`Invalid input '${input}': ${JSON.stringify(value)}. Expected ${expected}.`);
-        this.input = input;
-        this.name = 'InputError';
-    }
-}
-//# sourceMappingURL=InputError.js.map
 ;// CONCATENATED MODULE: ./lib/settings/inputs.js
+
+
 
 
 
@@ -37430,8 +37649,8 @@ function readSettings(read, env) {
         }
     }
     const modeRaw = read('mode') || 'prune';
-    if (!['prune', 'validate', 'restore'].includes(modeRaw)) {
-        throw new InputError('mode', modeRaw, '`prune`, `validate` or `restore`');
+    if (!['prune', 'validate', 'restore', 'list'].includes(modeRaw)) {
+        throw new InputError('mode', modeRaw, '`prune`, `validate`, `restore` or `list`');
     }
     const mode = modeRaw;
     const apiUrl = parseUrl('api-url', read('api-url') || env.GITHUB_API_URL || 'https://api.github.com');
@@ -37485,108 +37704,19 @@ function readSettings(read, env) {
         validateAfter: parseBool('validate', read('validate'), false),
         failOnBroken: parseBool('fail-on-broken', read('fail-on-broken'), true),
         restoreFrom,
-        restoreWithinMs
+        restoreWithinMs,
+        pins: readPinSettings(read, registryUrl),
+        cache: readCacheSettings(read('cache'), env)
     };
 }
 //# sourceMappingURL=inputs.js.map
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./lib/execute/artifact.js
-
-
-
-
-/** Days GitHub keeps the journal artifact; restore works for 30 days, so the journal should outlive that. */
-const JOURNAL_RETENTION_DAYS = 35;
-/**
- * A name unique per job of a run: `@actions/artifact` v2+ refuses a second artifact of the same name in one
- * run, and matrix jobs (one per package set) share the job id, so the owner and package set are hashed in.
- */
-function journalArtifactName(env, owner, packages) {
-    const scope = (0,external_node_crypto_.createHash)('sha256')
-        .update(`${owner}\n${[...packages].sort().join('\n')}`)
-        .digest('hex')
-        .slice(0, 8);
-    const run = env.GITHUB_RUN_ID ?? 'local';
-    const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
-    return `ghcr-retention-journal-${run}-${attempt}-${scope}`;
-}
-/** The Actions runtime is there (artifact uploads need it; a local run or a container job may lack it). */
-function canUseArtifacts(env) {
-    return Boolean(env.ACTIONS_RUNTIME_TOKEN) && Boolean(env.ACTIONS_RESULTS_URL);
-}
-async function defaultClient() {
-    const { DefaultArtifactClient } = await __nccwpck_require__.e(/* import() */ 955).then(__nccwpck_require__.bind(__nccwpck_require__, 97955));
-    return new DefaultArtifactClient();
-}
-/**
- * Uploads the journal file as an artifact; returns its name, or undefined when artifacts are unavailable
- * (then only the file is written — never a reason to fail a run whose deletes went fine).
- */
-async function uploadJournal(path, name, logger, options = {}) {
-    const env = options.env ?? process.env;
-    if (!options.client && !canUseArtifacts(env)) {
-        logger.debug('journal not uploaded as an artifact: no Actions runtime (ACTIONS_RUNTIME_TOKEN is not set)');
-        return undefined;
-    }
-    try {
-        const client = options.client ?? (await defaultClient());
-        await client.uploadArtifact(name, [path], (0,external_node_path_.dirname)(path), { retentionDays: JOURNAL_RETENTION_DAYS });
-        logger.info(`journal uploaded as workflow artifact ${name}`);
-        return name;
-    }
-    catch (error) {
-        logger.warning(`could not upload the journal as artifact ${name}: ${error.message}; it is at ${path}`);
-        return undefined;
-    }
-}
-/**
- * Downloads a journal artifact (of this run, or of another run with `runId`) and returns the path of the
- * journal file in it.
- */
-async function downloadJournal(name, source = {}, options = {}) {
-    const env = options.env ?? process.env;
-    if (!options.client && !canUseArtifacts(env)) {
-        throw new Error(`restore-from: ${JSON.stringify(name)} is not a file here and workflow artifacts cannot be read outside ` +
-            'GitHub Actions; give the path of a journal file');
-    }
-    const client = options.client ?? (await defaultClient());
-    let findBy;
-    if (source.runId !== undefined) {
-        const [repositoryOwner, repositoryName] = (source.repository ?? env.GITHUB_REPOSITORY ?? '').split('/');
-        if (!repositoryOwner || !repositoryName || !source.token) {
-            throw new Error(`restore-from: reading artifact ${JSON.stringify(name)} of run ${source.runId} needs the repository ` +
-                '(owner/repo) and a token with actions: read');
-        }
-        findBy = { token: source.token, workflowRunId: source.runId, repositoryOwner, repositoryName };
-    }
-    let id;
-    try {
-        id = (await client.getArtifact(name, findBy ? { findBy } : undefined)).artifact.id;
-    }
-    catch (error) {
-        throw new Error(`restore-from: no workflow artifact named ${JSON.stringify(name)}` +
-            `${source.runId !== undefined ? ` in run ${source.runId}` : ' in this run'} (${error.message}); ` +
-            'the name is printed by the run that wrote the journal', { cause: error });
-    }
-    const dir = options.dir ?? (await (0,promises_.mkdtemp)((0,external_node_path_.join)(env.RUNNER_TEMP ?? (0,external_node_os_.tmpdir)(), 'ghcr-retention-restore-')));
-    const { downloadPath } = await client.downloadArtifact(id, { path: dir, ...(findBy ? { findBy } : {}) });
-    const where = downloadPath ?? dir;
-    const files = (await (0,promises_.readdir)(where)).filter(f => f.endsWith('.json'));
-    if (files.length !== 1) {
-        throw new Error(`restore-from: artifact ${JSON.stringify(name)} holds ${files.length} JSON files (${files.map(f => (0,external_node_path_.basename)(f)).join(', ') || 'none'}); expected one journal`);
-    }
-    return (0,external_node_path_.join)(where, files[0]);
-}
-//# sourceMappingURL=artifact.js.map
 ;// CONCATENATED MODULE: ./lib/execute/Journal.js
 
 
 const JOURNAL_SCHEMA = 'ghcr-retention/journal@1';
 /** One package of a prune, from its plan and what the executor did with it. */
-function journalPackage(plan, result) {
+function journalPackage(given, result) {
+    const plan = result?.executedPlan ?? given;
     const deleted = (result?.deletedVersions ?? []).map(d => ({
         id: d.versionId,
         digest: d.digest,
@@ -37684,6 +37814,158 @@ function parseJournal(text, source) {
     return json;
 }
 //# sourceMappingURL=Journal.js.map
+;// CONCATENATED MODULE: ./lib/execute/artifact.js
+
+
+
+
+
+/** Days GitHub keeps the journal artifact; restore works for 30 days, so the journal should outlive that. */
+const JOURNAL_RETENTION_DAYS = 35;
+/**
+ * A name unique per job of a run: `@actions/artifact` v2+ refuses a second artifact of the same name in one
+ * run, and matrix jobs (one per package set) share the job id, so the owner and package set are hashed in.
+ */
+function journalArtifactName(env, owner, packages) {
+    const scope = (0,external_node_crypto_.createHash)('sha256')
+        .update(`${owner}\n${[...packages].sort().join('\n')}`)
+        .digest('hex')
+        .slice(0, 8);
+    const run = env.GITHUB_RUN_ID ?? 'local';
+    const attempt = env.GITHUB_RUN_ATTEMPT ?? '1';
+    return `ghcr-retention-journal-${run}-${attempt}-${scope}`;
+}
+/** The Actions runtime is there (artifact uploads need it; a local run or a container job may lack it). */
+function canUseArtifacts(env) {
+    return Boolean(env.ACTIONS_RUNTIME_TOKEN) && Boolean(env.ACTIONS_RESULTS_URL);
+}
+async function defaultClient() {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(110), __nccwpck_require__.e(518)]).then(__nccwpck_require__.bind(__nccwpck_require__, 56518));
+    return new DefaultArtifactClient();
+}
+/**
+ * Uploads the journal file as an artifact; returns its name, or undefined when artifacts are unavailable
+ * (then only the file is written — never a reason to fail a run whose deletes went fine).
+ */
+async function uploadJournal(path, name, logger, options = {}) {
+    const env = options.env ?? process.env;
+    if (!options.client && !canUseArtifacts(env)) {
+        logger.debug('journal not uploaded as an artifact: no Actions runtime (ACTIONS_RUNTIME_TOKEN is not set)');
+        return undefined;
+    }
+    try {
+        const client = options.client ?? (await defaultClient());
+        await client.uploadArtifact(name, [path], (0,external_node_path_.dirname)(path), { retentionDays: JOURNAL_RETENTION_DAYS });
+        logger.info(`journal uploaded as workflow artifact ${name}`);
+        return name;
+    }
+    catch (error) {
+        logger.warning(`could not upload the journal as artifact ${name}: ${error.message}; it is at ${path}`);
+        return undefined;
+    }
+}
+/**
+ * Downloads a journal artifact (of this run, or of another run with `runId`) and returns the path of the
+ * journal file in it.
+ */
+async function downloadJournal(name, source = {}, options = {}) {
+    const env = options.env ?? process.env;
+    // Another run's artifact is read through the public REST API with a token; this run's needs the runtime.
+    if (!options.client && source.runId === undefined && !canUseArtifacts(env)) {
+        throw new Error(`restore-from: ${JSON.stringify(name)} is not a file here, and an artifact of the current run can only be ` +
+            'read inside GitHub Actions; give the path of a journal file, or `<run-id>/<artifact-name>`');
+    }
+    const client = options.client ?? (await defaultClient());
+    let findBy;
+    if (source.runId !== undefined) {
+        const [repositoryOwner, repositoryName] = (source.repository ?? env.GITHUB_REPOSITORY ?? '').split('/');
+        if (!repositoryOwner || !repositoryName || !source.token) {
+            throw new Error(`restore-from: reading artifact ${JSON.stringify(name)} of run ${source.runId} needs the repository ` +
+                '(owner/repo) and a token with actions: read');
+        }
+        findBy = { token: source.token, workflowRunId: source.runId, repositoryOwner, repositoryName };
+    }
+    let id;
+    try {
+        id = (await client.getArtifact(name, findBy ? { findBy } : undefined)).artifact.id;
+    }
+    catch (error) {
+        throw new Error(`restore-from: no workflow artifact named ${JSON.stringify(name)}` +
+            `${source.runId !== undefined ? ` in run ${source.runId}` : ' in this run'} (${error.message}); ` +
+            'the name is printed by the run that wrote the journal', { cause: error });
+    }
+    const dir = options.dir ?? (await (0,promises_.mkdtemp)((0,external_node_path_.join)(env.RUNNER_TEMP ?? (0,external_node_os_.tmpdir)(), 'ghcr-retention-restore-')));
+    const { downloadPath } = await client.downloadArtifact(id, { path: dir, ...(findBy ? { findBy } : {}) });
+    const where = downloadPath ?? dir;
+    const files = (await (0,promises_.readdir)(where)).filter(f => f.endsWith('.json'));
+    if (files.length !== 1) {
+        throw new Error(`restore-from: artifact ${JSON.stringify(name)} holds ${files.length} JSON files (${files.map(f => (0,external_node_path_.basename)(f)).join(', ') || 'none'}); expected one journal`);
+    }
+    return (0,external_node_path_.join)(where, files[0]);
+}
+/**
+ * `restore-from`: a journal file path; else the name of a journal artifact of this run; else
+ * `<run-id>/<artifact-name>` for another run of the repository (`/` cannot occur in an artifact name, so the
+ * form is unambiguous once no such file exists).
+ */
+async function openJournal(value, options = {}) {
+    const isFile = await (0,promises_.stat)(value).then(s => s.isFile(), () => false);
+    if (isFile)
+        return { journal: await readJournal(value), path: value };
+    const other = /^(\d+)\/([^/]+)$/.exec(value);
+    const source = other
+        ? { runId: Number(other[1]), repository: options.repository, token: options.token }
+        : {};
+    const path = await downloadJournal(other ? other[2] : value, source, {
+        env: options.env,
+        client: options.client
+    });
+    return { journal: await readJournal(path), path };
+}
+//# sourceMappingURL=artifact.js.map
+;// CONCATENATED MODULE: ./lib/run/JournalWriter.js
+
+/**
+ * Keeps the journal file current while deletes happen, so even a hard-killed run (the runner sends SIGKILL
+ * when a cancelled job does not stop in time) leaves a record that `mode: restore` can undo from. Writes are
+ * serialised (one rename at a time) and at most one per `minGapMs`; `flush` writes the final state.
+ */
+class JournalWriter {
+    path;
+    build;
+    minGapMs;
+    now;
+    writing;
+    last = 0;
+    constructor(path, build, minGapMs = 2000, now = Date.now) {
+        this.path = path;
+        this.build = build;
+        this.minGapMs = minGapMs;
+        this.now = now;
+    }
+    /** Something changed: write soon (now, unless a write is running or the last one was too recent). */
+    touch() {
+        if (!this.writing && this.now() - this.last >= this.minGapMs)
+            this.writing = this.write();
+    }
+    /** Waits for a running write, then writes the current state. */
+    async flush(extra) {
+        await this.writing;
+        await writeJournal(this.path, { ...this.build(), ...extra });
+        this.last = this.now();
+    }
+    async write() {
+        try {
+            // What changes during this write is picked up by the next touch or the final flush.
+            this.last = this.now();
+            await writeJournal(this.path, this.build());
+        }
+        finally {
+            this.writing = undefined;
+        }
+    }
+}
+//# sourceMappingURL=JournalWriter.js.map
 ;// CONCATENATED MODULE: ./lib/execute/RunStatus.js
 /**
  * The status of a run over all its packages. A package failed when a delete errored or it stopped for a
@@ -37726,6 +38008,196 @@ function isOrderlyStop(reason) {
         reason.startsWith('blocked by the safety cap'));
 }
 //# sourceMappingURL=RunStatus.js.map
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: ./lib/pins/collectPins.js
+
+
+
+
+const CHECKOUT_HINT = 'Add `actions/checkout` before this step so digests pinned in the repository are protected, or set ' +
+    '`protect-pinned: false` to run without that protection.';
+/**
+ * Scans the checkout (GITHUB_WORKSPACE) for digest-pinned references to the owner's packages. No checkout is
+ * not an error — the run goes on — but it is loud: a run that scanned nothing protects nothing pinned.
+ */
+async function collectPins(options) {
+    const { pins, owner, env, logger } = options;
+    const ownerLc = owner.toLowerCase();
+    let remote = { files: 0, references: [] };
+    if (pins.repositories.length > 0) {
+        if (!options.reader)
+            throw new Error('protect-pinned-repositories: no GitHub client to read them with');
+        // With the checkout scan off, other repositories are still read at the usual places.
+        const globs = pins.globs.length > 0 ? pins.globs : DEFAULT_PIN_GLOBS;
+        remote = await scanRepositories(pins.repositories, options.reader, { globs, hosts: pins.hosts, logger });
+    }
+    if (pins.globs.length === 0) {
+        logger.debug('protect-pinned: false; the checkout is not scanned for pinned digests');
+        return {
+            enabled: pins.repositories.length > 0,
+            owner,
+            remoteFiles: remote.files,
+            references: remote.references.filter(r => r.owner === ownerLc)
+        };
+    }
+    const root = env.GITHUB_WORKSPACE;
+    let local;
+    let nothingScanned;
+    if (!root || !(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory()) {
+        nothingScanned = root
+            ? `the workspace ${root} does not exist`
+            : 'there is no checkout (GITHUB_WORKSPACE is not set)';
+    }
+    else {
+        local = await scanPins({ root, globs: pins.globs, hosts: pins.hosts });
+        if (local.filesScanned === 0) {
+            nothingScanned = `no file in ${root} matches protect-pinned (is the repository checked out?)`;
+        }
+    }
+    if (nothingScanned) {
+        logger.warning(`protect-pinned: nothing was scanned: ${nothingScanned}. ${CHECKOUT_HINT}`);
+    }
+    if (local) {
+        if (local.tooLarge.length > 0) {
+            logger.warning(`protect-pinned: ${local.tooLarge.length} file(s) over 1 MiB were not scanned: ` +
+                `${local.tooLarge.slice(0, 5).join(', ')}${local.tooLarge.length > 5 ? ', …' : ''}`);
+        }
+        if (local.truncated) {
+            logger.warning(`protect-pinned: the scan of ${root} stopped at its limit (20,000 files or 500,000 entries); ` +
+                'narrow protect-pinned to the directories that hold deployment files');
+        }
+    }
+    const all = [...(local?.references ?? []), ...remote.references];
+    const references = all.filter(r => r.owner === ownerLc);
+    const others = all.length - references.length;
+    if (local && local.filesScanned > 0) {
+        logger.info(`protect-pinned: ${local.filesScanned} file(s) scanned in ${root}` +
+            (remote.files > 0 ? ` and ${remote.files} in other repositories` : '') +
+            `; ${references.length} digest reference(s) to packages of ${owner}` +
+            (others > 0 ? ` (${others} to other owners, ignored)` : ''));
+    }
+    return {
+        enabled: true,
+        owner,
+        ...(local ? { local } : {}),
+        remoteFiles: remote.files,
+        references,
+        ...(nothingScanned ? { nothingScanned } : {})
+    };
+}
+/** The references that pin a version of this package (owner and name compare case-insensitively). */
+function referencesFor(pins, packageName) {
+    const name = packageName.toLowerCase();
+    return pins.references.filter(r => r.packageName === name);
+}
+/** Digests pinned for this package, for `Policy.pinnedDigests`. */
+function pinnedDigestsFor(pins, packageName) {
+    return [...new Set(referencesFor(pins, packageName).map(r => r.digest))];
+}
+//# sourceMappingURL=collectPins.js.map
+;// CONCATENATED MODULE: ./lib/pins/pinReport.js
+
+/** Where a reference was written, the way a reader finds it: `deploy/k8s/app.yaml:12`. */
+function pinReport_location(ref) {
+    return `${ref.file}:${ref.line}`;
+}
+function pinReport_short(digest) {
+    return digest.slice(0, 'sha256:'.length + 12);
+}
+/**
+ * Matches this package's pins with its decisions. A pin whose digest is not a version of the package is a
+ * reference that already fails to pull (`manifest unknown`): worth a warning on the file and line.
+ */
+function pinOutcomes(pins, packageName, decisions) {
+    const refs = referencesFor(pins, packageName);
+    if (refs.length === 0)
+        return [];
+    const byDigest = new Map(decisions.map(d => [d.digest, d]));
+    return refs.map(ref => {
+        const d = byDigest.get(ref.digest);
+        if (!d)
+            return { ref, status: 'absent' };
+        return { ref, status: d.action === 'keep' ? 'kept' : 'deleted', versionId: d.versionId, rule: d.rule };
+    });
+}
+/** Pins to packages of the owner that `packages` did not select: listed so nobody thinks they were checked. */
+function unselectedPins(pins, selected) {
+    const names = new Set(selected.map(n => n.toLowerCase()));
+    return pins.references.filter(r => !names.has(r.packageName)).map(ref => ({ ref, status: 'not-selected' }));
+}
+/** One log line per pin; a pin that no longer resolves is a warning annotated on its file and line. */
+function logPinOutcomes(packageName, outcomes, sink) {
+    for (const o of outcomes) {
+        const where = pinReport_location(o.ref);
+        const what = `${packageName}@${pinReport_short(o.ref.digest)}`;
+        switch (o.status) {
+            case 'kept':
+                sink.info(`pinned: kept ${what} (package_version=${o.versionId}) — pinned in ${where}` +
+                    (o.rule && o.rule !== 'pinned' ? ` (also kept by ${o.rule})` : ''));
+                break;
+            case 'deleted':
+                // The planner keeps pinned digests; reaching this means a contract broke, so say it loudly.
+                sink.warning(`pinned: ${what} pinned in ${where} is planned for deletion (rule ${o.rule})`, {
+                    title: 'Pinned digest planned for deletion'
+                });
+                break;
+            case 'absent':
+                sink.warning(`${where} pins ${o.ref.reference}, which is not a version of ${packageName}: pulling it fails with ` +
+                    '"manifest unknown". Update the reference to a digest that exists.', { title: 'Pinned digest not found', file: o.ref.file, startLine: o.ref.line });
+                break;
+            case 'not-selected':
+                break;
+        }
+    }
+}
+const STATUS_TEXT = {
+    kept: 'kept',
+    deleted: '**planned for deletion**',
+    absent: '⚠️ not in the package (pull fails)',
+    'not-selected': 'package not selected this run'
+};
+const MAX_ROWS = 200;
+function cell(text) {
+    return text.replace(/\|/g, '\\|');
+}
+/** The step summary section: which file protected what. */
+function renderPinsSummary(pins, outcomes) {
+    if (!pins.enabled)
+        return '';
+    const lines = ['### Pinned digests', ''];
+    if (pins.nothingScanned) {
+        lines.push(`> [!WARNING]`, `> Nothing was scanned: ${pins.nothingScanned}. Pinned digests are not protected.`, '');
+    }
+    const scanned = pins.local?.filesScanned ?? 0;
+    lines.push(`${scanned} file(s) scanned in the checkout` +
+        (pins.remoteFiles > 0 ? `, ${pins.remoteFiles} in other repositories` : '') +
+        `; ${pins.references.length} digest reference(s) to packages of ${pins.owner}.`, '');
+    if (outcomes.length === 0)
+        return lines.join('\n') + '\n';
+    lines.push('| File | Reference | Package | Version | Decision |', '|---|---|---|---|---|');
+    for (const o of outcomes.slice(0, MAX_ROWS)) {
+        const rule = o.status === 'kept' && o.rule && o.rule !== 'pinned' ? ` (${o.rule})` : '';
+        lines.push(`| \`${cell(pinReport_location(o.ref))}\` | \`${cell(o.ref.reference)}\` | ${cell(o.ref.packageName)} | ` +
+            `${o.versionId ?? '—'} | ${STATUS_TEXT[o.status]}${rule} |`);
+    }
+    if (outcomes.length > MAX_ROWS)
+        lines.push('', `…and ${outcomes.length - MAX_ROWS} more (see the log).`);
+    return lines.join('\n') + '\n';
+}
+//# sourceMappingURL=pinReport.js.map
+;// CONCATENATED MODULE: ./lib/pins/pinnedPolicy.js
+/**
+ * The policy for one package with the digests pinned to it added: the same result as compiling the inputs with
+ * `compilePolicy(raw, { pinnedDigests })` (which only de-duplicates them), without re-reading the inputs per
+ * package. Pins are per package, so a digest pinned as `acme/app@…` does not hold the same bytes in `acme/other`.
+ */
+function policyWithPins(policy, digests) {
+    if (digests.length === 0)
+        return policy;
+    return { ...policy, pinnedDigests: [...new Set([...policy.pinnedDigests, ...digests])] };
+}
+//# sourceMappingURL=pinnedPolicy.js.map
 ;// CONCATENATED MODULE: ./lib/report/outcome.js
 /**
  * Resolves every decision of a package to its outcome. A planned delete the execution does not mention was
@@ -38811,7 +39283,25 @@ async function publishReport(report, sink = core, write = coreSummaryWriter, env
     return computed;
 }
 //# sourceMappingURL=publish.js.map
+;// CONCATENATED MODULE: ./lib/planner/ReferrerTags.js
+const REFERRER_TAG = /^sha256-([0-9a-f]{64})(\.sig|\.att|\.sbom)?$/;
+const SUFFIX_KIND = {
+    '.sig': 'signature',
+    '.att': 'attestation',
+    '.sbom': 'sbom'
+};
+function parseReferrerTag(tag) {
+    // Cheap prefix test first: this runs for every tag of every version.
+    if (tag.length < 71 || !tag.startsWith('sha256-'))
+        return undefined;
+    const m = REFERRER_TAG.exec(tag);
+    if (!m)
+        return undefined;
+    return { kind: m[2] ? SUFFIX_KIND[m[2]] : 'referrers-index', subject: 'sha256:' + m[1] };
+}
+//# sourceMappingURL=ReferrerTags.js.map
 ;// CONCATENATED MODULE: ./lib/execute/DeleteGraph.js
+
 /** The digests a manifest references that must stay present while it does. */
 function referencedDigests(fact) {
     if (!fact?.ok)
@@ -38854,6 +39344,14 @@ function buildDeleteGraph(plan, manifests) {
             addEdge(d, child, true);
         if (refs.subject !== undefined)
             addEdge(d, refs.subject, false);
+    }
+    // Cosign and referrers-fallback tags name their subject: the signature goes before the image it signs.
+    for (const d of plan.decisions) {
+        for (const tag of d.tags) {
+            const ref = parseReferrerTag(tag);
+            if (ref)
+                addEdge(d, ref.subject, false);
+        }
     }
     // Platform images the fetcher did not read still name their index; that edge needs no manifest.
     for (const d of plan.decisions) {
@@ -39252,6 +39750,7 @@ function message(error) {
 
 
 
+const PROGRESS_EVERY = 50;
 /**
  * Carries out one package's plan. Never throws: whatever goes wrong ends up in the result (`failed`,
  * `refused`, `remaining`, `stoppedReason`) so one package's trouble does not stop the others.
@@ -39277,6 +39776,16 @@ async function execute(initial, deps) {
     let remaining = [];
     let untagged = [];
     let stoppedReason;
+    // Per-delete lines are the report's job (with every annotation); a long run still shows it is moving.
+    let lastProgress = 0;
+    const progress = () => {
+        const done = deleted.length + gone.length;
+        const total = plan.deleteOrder.length;
+        if (done === total || done - lastProgress >= PROGRESS_EVERY) {
+            lastProgress = done;
+            logger.info(`${deps.pkg.name}: ${done} of ${total} planned deletes done`);
+        }
+    };
     const finish = () => ({
         packageName: deps.pkg.name,
         dryRun: deps.dryRun,
@@ -39291,7 +39800,7 @@ async function execute(initial, deps) {
         registryRequests: deps.registry.requestCount - registryStart,
         ...(heldBack.length > 0 ? { heldBack } : {}),
         ...(deletedVersions.length > 0 ? { deletedVersions } : {}),
-        ...(replans > 0 ? { replans } : {}),
+        ...(replans > 0 ? { replans, executedPlan: plan } : {}),
         ...(tagsRechecked > 0 ? { tagsRechecked } : {})
     });
     try {
@@ -39401,25 +39910,29 @@ async function execute(initial, deps) {
                     consecutiveFailures = 0;
                     const record = (isGone) => {
                         const after = graph.after.get(id);
-                        deletedVersions.push({
+                        const entry = {
                             versionId: id,
                             digest,
                             tags: d?.tags ?? [],
                             at: new Date(now()).toISOString(),
                             ...(after && after.length > 0 ? { after } : {}),
                             ...(isGone ? { gone: true } : {})
-                        });
+                        };
+                        deletedVersions.push(entry);
+                        deps.onDeleted?.(entry);
                     };
                     switch (outcome.kind) {
                         case 'deleted':
                             deleted.push(id);
                             record(false);
-                            logger.info(`deleted ${label}`);
+                            logger.debug(`deleted ${label}`);
+                            progress();
                             return true;
                         case 'gone':
                             gone.push(id);
                             record(true);
-                            logger.info(`already gone ${label}`);
+                            logger.debug(`already gone ${label}`);
+                            progress();
                             return true;
                         case 'refused':
                             refused.push({ versionId: id, digest, status: outcome.status, message: outcome.message });
@@ -39535,24 +40048,61 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 //# sourceMappingURL=Executor.js.map
-;// CONCATENATED MODULE: ./lib/planner/ReferrerTags.js
-const REFERRER_TAG = /^sha256-([0-9a-f]{64})(\.sig|\.att|\.sbom)?$/;
-const SUFFIX_KIND = {
-    '.sig': 'signature',
-    '.att': 'attestation',
-    '.sbom': 'sbom'
-};
-function parseReferrerTag(tag) {
-    // Cheap prefix test first: this runs for every tag of every version.
-    if (tag.length < 71 || !tag.startsWith('sha256-'))
-        return undefined;
-    const m = REFERRER_TAG.exec(tag);
-    if (!m)
-        return undefined;
-    return { kind: m[2] ? SUFFIX_KIND[m[2]] : 'referrers-index', subject: 'sha256:' + m[1] };
+;// CONCATENATED MODULE: ./lib/planner/NodeNumbering.js
+const remembered = new WeakMap();
+function numberVersions(versions) {
+    const known = remembered.get(versions);
+    if (known && stillMatches(known, versions))
+        return known;
+    const nodeOf = new Map();
+    const nodeOfVersion = new Int32Array(versions.length);
+    const digests = [];
+    const primary = [];
+    for (let v = 0; v < versions.length; v++) {
+        const digest = versions[v].digest;
+        let node = nodeOf.get(digest);
+        if (node === undefined) {
+            node = digests.length;
+            nodeOf.set(digest, node);
+            digests.push(digest);
+            primary.push(v);
+        }
+        nodeOfVersion[v] = node;
+    }
+    const numbering = {
+        nodeOf,
+        digests,
+        nodeOfVersion,
+        primaryVersion: Int32Array.from(primary),
+        children: new WeakMap()
+    };
+    remembered.set(versions, numbering);
+    return numbering;
 }
-//# sourceMappingURL=ReferrerTags.js.map
+function stillMatches(n, versions) {
+    if (n.nodeOfVersion.length !== versions.length)
+        return false;
+    for (let v = 0; v < versions.length; v++) {
+        if (versions[v].digest !== n.digests[n.nodeOfVersion[v]])
+            return false;
+    }
+    return true;
+}
+/** Node number of each descriptor of `index.manifests` (-1 when the digest is not in the package). */
+function childNodes(n, index) {
+    let nodes = n.children.get(index);
+    if (nodes)
+        return nodes;
+    const ds = index.manifests;
+    nodes = new Int32Array(ds.length);
+    for (let k = 0; k < ds.length; k++)
+        nodes[k] = n.nodeOf.get(ds[k].digest) ?? -1;
+    n.children.set(index, nodes);
+    return nodes;
+}
+//# sourceMappingURL=NodeNumbering.js.map
 ;// CONCATENATED MODULE: ./lib/planner/ImageGraph.js
+
 
 
 
@@ -39591,24 +40141,19 @@ const EMPTY = Object.freeze([]);
 const ATTESTATION_TYPE = 'vnd.docker.reference.type';
 const ATTESTATION_DIGEST = 'vnd.docker.reference.digest';
 function buildImageGraph(versions, facts) {
-    const nodeOf = new Map();
-    const nodeOfVersion = new Int32Array(versions.length);
-    const digests = [];
-    const primary = [];
-    const tags = [];
-    const created = [];
-    const updated = [];
+    const numbering = numberVersions(versions);
+    const { nodeOf, digests, nodeOfVersion } = numbering;
+    const n = digests.length;
+    const tags = new Array(n);
+    const created = new Float64Array(n);
+    const updated = new Float64Array(n);
     for (let v = 0; v < versions.length; v++) {
         const ver = versions[v];
-        let node = nodeOf.get(ver.digest);
-        if (node === undefined) {
-            node = digests.length;
-            nodeOf.set(ver.digest, node);
-            digests.push(ver.digest);
-            primary.push(v);
-            tags.push(ver.tags.length ? ver.tags : EMPTY);
-            created.push(ver.createdAt);
-            updated.push(ver.updatedAt);
+        const node = nodeOfVersion[v];
+        if (numbering.primaryVersion[node] === v) {
+            tags[node] = ver.tags.length ? ver.tags : EMPTY;
+            created[node] = ver.createdAt;
+            updated[node] = ver.updatedAt;
         }
         else {
             // One digest listed twice: treat as one manifest with every tag, dated by its newest listing (the
@@ -39617,9 +40162,7 @@ function buildImageGraph(versions, facts) {
             created[node] = Math.max(created[node], ver.createdAt);
             updated[node] = Math.max(updated[node], ver.updatedAt);
         }
-        nodeOfVersion[v] = node;
     }
-    const n = digests.length;
     const rootTags = new Array(n);
     const refTag = new Uint8Array(n);
     const state = new Uint8Array(n);
@@ -39688,39 +40231,58 @@ function buildImageGraph(versions, facts) {
     const attests = new Int32Array(n).fill(-1);
     const reachedByIndex = new Uint8Array(n);
     const attestedDigest = [];
+    // Packages use a handful of platforms: format each once instead of once per platform image.
+    const platformNames = new Map();
+    const platformName = (p) => {
+        let byArch = platformNames.get(p.os);
+        if (!byArch)
+            platformNames.set(p.os, (byArch = new Map()));
+        let byVariant = byArch.get(p.architecture);
+        if (!byVariant)
+            byArch.set(p.architecture, (byVariant = new Map()));
+        let name = byVariant.get(p.variant);
+        if (name === undefined)
+            byVariant.set(p.variant, (name = formatPlatform(p)));
+        return name;
+    };
     for (let i = 0; i < n; i++) {
         const man = manifests[i];
         if (man) {
             if (man.kind === 'index') {
                 const ds = man.manifests;
+                const kids = childNodes(numbering, man);
                 for (let k = 0; k < ds.length; k++) {
                     const d = ds[k];
-                    const child = nodeOf.get(d.digest);
-                    if (child === undefined) {
+                    const child = kids[k];
+                    if (child === -1) {
                         missingChildren[i]++;
                         if (firstMissing[i] === undefined)
                             firstMissing[i] = d.digest;
                         continue;
                     }
                     presentChildren[i]++;
-                    reachedByIndex[child] = 1;
-                    const isAttestation = d.annotations?.[ATTESTATION_TYPE] === 'attestation-manifest';
+                    const annotations = d.annotations;
+                    const isAttestation = annotations !== undefined && annotations[ATTESTATION_TYPE] === 'attestation-manifest';
                     eFrom[m] = i;
                     eTo[m] = child;
                     eKind[m++] = isAttestation ? EdgeKind.attestation : EdgeKind.child;
+                    const type = d.mediaType;
                     descFlags[child] |=
-                        d.mediaType === undefined || isIndexMediaType(d.mediaType) ? DescClaim.mayBeIndex : DescClaim.leaf;
-                    if (mediaType[child] === undefined && d.mediaType !== undefined)
-                        mediaType[child] = d.mediaType;
-                    if (artifactType[child] === undefined && d.artifactType !== undefined) {
-                        artifactType[child] = d.artifactType;
-                        if (state[child] === ManifestState.notFetched)
-                            artifact[child] = 1;
-                    }
-                    if (platform[child] === undefined && d.platform)
-                        platform[child] = formatPlatform(d.platform);
-                    if (isAttestation && attestedDigest[child] === undefined) {
-                        attestedDigest[child] = d.annotations?.[ATTESTATION_DIGEST] ?? '';
+                        type === undefined || isIndexMediaType(type) ? DescClaim.mayBeIndex : DescClaim.leaf;
+                    if (reachedByIndex[child] === 0) {
+                        // The first descriptor naming a version describes it (type, platform, what it attests).
+                        reachedByIndex[child] = 1;
+                        if (mediaType[child] === undefined)
+                            mediaType[child] = type;
+                        if (d.artifactType !== undefined && artifactType[child] === undefined) {
+                            artifactType[child] = d.artifactType;
+                            if (state[child] === ManifestState.notFetched)
+                                artifact[child] = 1;
+                        }
+                        if (d.platform)
+                            platform[child] = platformName(d.platform);
+                        if (isAttestation)
+                            attestedDigest[child] = annotations[ATTESTATION_DIGEST] ?? '';
                     }
                 }
             }
@@ -39792,12 +40354,12 @@ function buildImageGraph(versions, facts) {
         digests,
         nodeOf,
         nodeOfVersion,
-        primaryVersion: Int32Array.from(primary),
+        primaryVersion: numbering.primaryVersion,
         tags,
         rootTags,
         refTag,
-        createdAt: Float64Array.from(created),
-        updatedAt: Float64Array.from(updated),
+        createdAt: created,
+        updatedAt: updated,
         facts: nodeFacts,
         state,
         manifests,
@@ -39917,7 +40479,11 @@ const AssociatedTags_NONE = Object.freeze([]);
  */
 function associatedTags(g) {
     const n = g.size;
-    const result = new Array(n).fill(AssociatedTags_NONE);
+    const result = [];
+    for (let i = 0; i < n; i++)
+        result.push(AssociatedTags_NONE);
+    // Most versions are reached by one tagged version: they share its tag array; a second one copies it first.
+    const owned = new Uint8Array(n);
     const stamp = new Int32Array(n).fill(-1);
     const queue = new Int32Array(n);
     const { outStart, outTo } = g;
@@ -39933,9 +40499,13 @@ function associatedTags(g) {
             const x = queue[head++];
             const current = result[x];
             if (current === AssociatedTags_NONE)
-                result[x] = tags.slice();
-            else
+                result[x] = tags;
+            else if (owned[x])
                 current.push(...tags);
+            else {
+                result[x] = current.concat(tags);
+                owned[x] = 1;
+            }
             for (let e = outStart[x]; e < outStart[x + 1]; e++) {
                 const y = outTo[e];
                 if (stamp[y] !== r) {
@@ -40064,14 +40634,19 @@ function deleteOrder(g, deleted) {
     const { outStart, outTo, outKind, inStart, inFrom, inKind } = g;
     const waiting = new Int32Array(n);
     let total = 0;
+    // References of x (x goes first): what it lists (child edges out), what it names (subject/tag edges in).
     for (let x = 0; x < n; x++) {
         if (!deleted[x])
             continue;
         total++;
-        forEachReference(x, y => {
-            if (deleted[y])
-                waiting[y]++;
-        });
+        for (let e = outStart[x]; e < outStart[x + 1]; e++) {
+            if (outKind[e] <= EdgeKind.attestation && deleted[outTo[e]])
+                waiting[outTo[e]]++;
+        }
+        for (let e = inStart[x]; e < inStart[x + 1]; e++) {
+            if (inKind[e] >= EdgeKind.subject && deleted[inFrom[e]])
+                waiting[inFrom[e]]++;
+        }
     }
     const queue = new Int32Array(total);
     let head = 0;
@@ -40081,10 +40656,16 @@ function deleteOrder(g, deleted) {
             queue[tail++] = x;
     while (head < tail) {
         const x = queue[head++];
-        forEachReference(x, y => {
-            if (deleted[y] && --waiting[y] === 0)
+        for (let e = outStart[x]; e < outStart[x + 1]; e++) {
+            const y = outTo[e];
+            if (outKind[e] <= EdgeKind.attestation && deleted[y] && --waiting[y] === 0)
                 queue[tail++] = y;
-        });
+        }
+        for (let e = inStart[x]; e < inStart[x + 1]; e++) {
+            const y = inFrom[e];
+            if (inKind[e] >= EdgeKind.subject && deleted[y] && --waiting[y] === 0)
+                queue[tail++] = y;
+        }
     }
     if (tail !== total) {
         throw new Error(`deleteOrder: ${total - tail} deleted versions lie on a reference loop; the planner must keep them`);
@@ -40109,15 +40690,6 @@ function deleteOrder(g, deleted) {
                 ids.push(g.versions[v].id);
     }
     return ids;
-    /** Calls `visit` for every version `x` references (must be deleted after x). */
-    function forEachReference(x, visit) {
-        for (let e = outStart[x]; e < outStart[x + 1]; e++)
-            if (outKind[e] <= EdgeKind.attestation)
-                visit(outTo[e]);
-        for (let e = inStart[x]; e < inStart[x + 1]; e++)
-            if (inKind[e] >= EdgeKind.subject)
-                visit(inFrom[e]);
-    }
 }
 //# sourceMappingURL=deleteOrder.js.map
 ;// CONCATENATED MODULE: ./lib/planner/PlanContext.js
@@ -40548,8 +41120,10 @@ function plan(input, policy) {
     };
     structureWarnings(ctx, unknown, holders.length > 0);
     patternWarnings(ctx);
+    // Name a read that failed rather than one that was skipped because of it.
+    const holder = holders.find(i => g.state[i] === ManifestState.failed) ?? holders[0];
     if (holders.length > 0)
-        holdEverything(ctx, unknown, holders[0]);
+        holdEverything(ctx, unknown, holder);
     else {
         decideSeeds(ctx, unknown, roles);
         keepOwnerlessLoops(ctx);
@@ -40633,6 +41207,9 @@ function patternWarnings(ctx) {
     let tagCount = 0;
     for (let i = 0; i < g.size; i++)
         tagCount += g.rootTags[i].length;
+    // A package without image tags matches no pattern by nature; saying so for each would be noise.
+    if (tagCount === 0)
+        return;
     for (const [input, matchers] of lists) {
         for (const m of matchers) {
             let hit = false;
@@ -40836,8 +41413,12 @@ function keepLastTaggedVersion(ctx) {
 function assembleDecisions(ctx, roles, blocked) {
     const { g, v, time } = ctx;
     const associated = associatedTags(g);
-    const reasons = new Array(g.size);
-    for (let i = 0; i < g.size; i++) {
+    // One reason per digest, built when its first listing is reached (GitHub lists each digest once).
+    const reasons = [];
+    const reasonOf = (i) => {
+        const known = reasons[i];
+        if (known !== undefined)
+            return known;
         const verb = v.action[i] === Act.keep ? 'kept' : 'deleted';
         let reason;
         if (v.seed[i])
@@ -40853,14 +41434,15 @@ function assembleDecisions(ctx, roles, blocked) {
                 reason += `; this overrides its own rule: ${v.overridden[i]}`;
         }
         reasons[i] = reason;
-    }
+        return reason;
+    };
     const decisions = new Array(g.versions.length);
     for (let k = 0; k < g.versions.length; k++) {
         const version = g.versions[k];
         const i = g.nodeOfVersion[k];
         let action = v.action[i] === Act.delete ? 'delete' : 'keep';
         let rule = v.rule[i];
-        let reason = reasons[i];
+        let reason = reasonOf(i);
         if (blocked && action === 'delete') {
             action = 'keep';
             rule = 'max-deletions';
@@ -40935,6 +41517,11 @@ function repositoryOf(pkg) {
 
 
 
+/**
+ * Deletes in flight at once. GitHub counts deletes against its content-creation limit (80 a minute); the
+ * client spaces them out, so more in flight would only queue inside the client, where a cancel cannot drop them.
+ */
+const DELETE_CONCURRENCY = 2;
 /** Lists, reads and plans one package: pure planning on facts gathered here. */
 async function planPackage(ctx, pkg) {
     const versions = await listAllVersions(ctx.packages, pkg);
@@ -40948,9 +41535,10 @@ async function planPackage(ctx, pkg) {
  * Plans and carries out one package. Whatever goes wrong stays inside this package's result, so the next
  * package still runs; a failure before any plan exists is reported as a failed package with an empty plan.
  */
-async function prunePackage(ctx, info) {
+async function prunePackage(ctx, info, progress) {
     const pkg = { owner: info.owner, name: info.name };
     const planned = await planPackage(ctx, pkg);
+    progress?.onPlanned?.(planned);
     const execution = await execute(planned, {
         packages: ctx.packages,
         registry: ctx.registry,
@@ -40961,9 +41549,12 @@ async function prunePackage(ctx, info) {
         signal: ctx.signal,
         logger: ctx.logger,
         manifests: planned.manifests,
-        replan: () => planPackage(ctx, pkg)
+        replan: () => planPackage(ctx, pkg),
+        concurrency: DELETE_CONCURRENCY,
+        ...(progress?.onDeleted ? { onDeleted: progress.onDeleted } : {})
     });
-    return { plan: planned.plan, manifests: planned.manifests, execution };
+    // After a re-plan (a kept tag moved before the first delete) the executed plan is the one to report.
+    return { plan: execution.executedPlan ?? planned.plan, manifests: planned.manifests, execution };
 }
 //# sourceMappingURL=prune.js.map
 ;// CONCATENATED MODULE: ./lib/run/selectPackages.js
@@ -41171,6 +41762,27 @@ async function runValidate(ctx) {
 
 
 
+
+
+
+
+/** What the journal records for a package whose deletes are still running (or were cut off by a kill). */
+function inProgress(name, deleted) {
+    return {
+        packageName: name,
+        dryRun: false,
+        deleted: deleted.filter(d => !d.gone).map(d => d.versionId),
+        gone: deleted.filter(d => d.gone).map(d => d.versionId),
+        refused: [],
+        failed: [],
+        remaining: [],
+        untagged: [],
+        stoppedReason: 'in progress (the run had not finished when this was written)',
+        restRequests: 0,
+        registryRequests: 0,
+        deletedVersions: deleted
+    };
+}
 /** A package that failed before it had a plan: an empty plan, and the error as the reason it stopped. */
 function failedBeforePlanning(name, error, dryRun) {
     const plan = { packageName: name, decisions: [], deleteOrder: [], warnings: [] };
@@ -41193,7 +41805,17 @@ async function runPrune(ctx, env) {
     const { settings } = ctx;
     const startedAt = ctx.now();
     const selected = await selectPackages(ctx);
+    const pins = await collectPins({
+        pins: settings.pins,
+        owner: settings.owner,
+        env,
+        logger: ctx.logger,
+        reader: ctx.repoReader
+    });
+    const pinned = [];
     const reports = [];
+    // The package being pruned right now: its plan and the deletes confirmed so far.
+    let current;
     const journal = () => ({
         schema: JOURNAL_SCHEMA,
         mode: 'prune',
@@ -41201,23 +41823,45 @@ async function runPrune(ctx, env) {
         finishedAt: new Date(ctx.now()).toISOString(),
         dryRun: settings.dryRun,
         owner: settings.owner,
-        packages: reports.map(r => journalPackage(r.plan, r.execution))
+        packages: [
+            ...reports.map(r => journalPackage(r.plan, r.execution)),
+            ...(current
+                ? [journalPackage(current.plan, inProgress(current.plan.packageName, current.deleted))]
+                : [])
+        ]
     });
+    const writer = new JournalWriter(settings.planFile, journal);
     for (const info of selected) {
         if (ctx.signal.aborted)
             break;
         try {
-            reports.push(await prunePackage(ctx, info));
+            await ctx.manifestCache?.restore(info);
+            const policy = policyWithPins(settings.policy, pinnedDigestsFor(pins, info.name));
+            const pruned = await prunePackage({ ...ctx, settings: { ...settings, policy } }, info, {
+                onPlanned: p => {
+                    current = { plan: p.plan, deleted: [] };
+                },
+                onDeleted: d => {
+                    current?.deleted.push(d);
+                    writer.touch();
+                }
+            });
+            current = undefined;
+            reports.push(pruned);
+            const outcomes = pinOutcomes(pins, info.name, pruned.plan.decisions);
+            logPinOutcomes(info.name, outcomes, lib_core);
+            pinned.push(...outcomes);
+            await ctx.manifestCache?.save(info, pruned);
         }
         catch (error) {
             lib_core.error(`${info.name}: ${error.message}`, { title: `Package ${info.name} failed` });
+            current = undefined;
             reports.push(failedBeforePlanning(info.name, error, settings.dryRun));
         }
-        // After every package, so a killed run still leaves a journal of what it did.
-        await writeJournal(settings.planFile, journal());
+        await writer.flush();
     }
     const status = runStatus(reports.flatMap(r => (r.execution ? [r.execution] : [])));
-    await writeJournal(settings.planFile, { ...journal(), status: status.message });
+    await writer.flush({ status: status.message });
     let artifactName;
     if (settings.uploadPlan) {
         artifactName = await uploadJournal(settings.planFile, journalArtifactName(env, settings.owner, settings.packages), ctx.logger);
@@ -41241,6 +41885,10 @@ async function runPrune(ctx, env) {
     emitAnnotations(report);
     emitOutputs(report);
     await writeStepSummary(report);
+    if (pins.enabled && env.GITHUB_STEP_SUMMARY) {
+        const notSelected = unselectedPins(pins, selected.map(p => p.name));
+        await lib_core.summary.addRaw(renderPinsSummary(pins, [...pinned, ...notSelected]), true).write();
+    }
     lib_core.info(`Journal: ${settings.planFile}${artifactName ? ` (artifact ${artifactName})` : ''}`);
     if (settings.validateAfter && !settings.dryRun) {
         const broken = await validateAll(ctx, selected, reports);
@@ -41253,8 +41901,6 @@ async function runPrune(ctx, env) {
         lib_core.info(status.message);
 }
 //# sourceMappingURL=runPrune.js.map
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
 ;// CONCATENATED MODULE: ./lib/execute/Restore.js
 
 
@@ -41415,7 +42061,6 @@ function journalRestores(result) {
 
 
 
-
 function renderRestore(results) {
     const lines = ['## ghcr-retention: restore', ''];
     for (const r of results) {
@@ -41437,10 +42082,13 @@ async function runRestore(ctx, env) {
     const selectedNames = new Set(selected.map(p => p.name));
     let work = new Map();
     if (settings.restoreFrom) {
-        const file = (0,external_node_fs_.existsSync)(settings.restoreFrom)
-            ? settings.restoreFrom
-            : await downloadJournal(settings.restoreFrom, {}, { env });
-        const journal = await readJournal(file);
+        // A file, an artifact of this run, or `<run-id>/<artifact-name>` of an earlier run of this repository.
+        const { journal, path } = await openJournal(settings.restoreFrom, {
+            token: settings.token,
+            repository: env.GITHUB_REPOSITORY,
+            env
+        });
+        lib_core.info(`restore: journal ${path} of ${journal.startedAt} (${journal.mode}${journal.dryRun ? ', dry-run' : ''})`);
         if (journal.owner.toLowerCase() !== settings.owner.toLowerCase()) {
             throw new Error(`restore-from: the journal is for owner ${journal.owner}, not ${settings.owner}`);
         }
@@ -41517,6 +42165,11 @@ async function runRestore(ctx, env) {
 
 
 
+
+
+
+/** 60 s / 80 content-creating requests (docs.github.com, REST API rate limits, secondary limits). */
+const WRITE_GAP_MS = 750;
 const coreLogger = {
     debug: m => lib_core.debug(m),
     info: m => lib_core.info(m),
@@ -41544,7 +42197,11 @@ async function run(overrides = {}) {
             token: settings.token,
             apiUrl: settings.apiUrl,
             logger: coreLogger,
-            timeScale: overrides.timeScale
+            timeScale: overrides.timeScale,
+            // GitHub documents 80 content-creating requests a minute; deletes are paced to that ceiling and slow
+            // down further whenever GitHub answers with retry-after (the throttling plugin).
+            writeGapMs: WRITE_GAP_MS,
+            writeConcurrency: 2
         });
         const registry = new RegistryClient({
             registryUrl: settings.registryUrl,
@@ -41563,7 +42220,13 @@ async function run(overrides = {}) {
             budget: RequestBudget.create(packages, settings.requestBudget),
             signal: cancellation.signal,
             logger: coreLogger,
-            now: overrides.now ?? Date.now
+            now: overrides.now ?? Date.now,
+            manifestCache: createManifestCache(settings.cache, registry, {
+                env,
+                logger: coreLogger,
+                now: overrides.now ?? Date.now
+            }),
+            repoReader: octokitRepoReader(packages.octokit)
         };
         switch (settings.mode) {
             case 'prune':
@@ -41574,6 +42237,10 @@ async function run(overrides = {}) {
                 break;
             case 'restore':
                 await runRestore(ctx, env);
+                break;
+            case 'list':
+                // The matched packages go to the `packages` output; no version is listed, no manifest read.
+                await selectPackages(ctx);
                 break;
         }
     }
@@ -41589,12 +42256,15 @@ function debugSettings(s) {
     lib_core.debug(`settings: owner=${s.owner} packages=${JSON.stringify(s.packages)} mode=${s.mode} dry-run=${s.dryRun} ` +
         `api-url=${s.apiUrl} registry-url=${s.registryUrl} concurrency=${s.concurrency} ` +
         `request-budget=${s.requestBudget ?? 'auto'} plan-file=${s.planFile}`);
+    lib_core.debug(`settings: protect-pinned=${s.pins.globs.length > 0 ? JSON.stringify(s.pins.globs) : 'false'} ` +
+        `protect-pinned-repositories=${JSON.stringify(s.pins.repositories.map(r => `${r.owner}/${r.repo}${r.ref ? `@${r.ref}` : ''}`))} ` +
+        `pin-hosts=${s.pins.hosts.join(',')} cache=${s.cache.enabled}${s.cache.dir ? ` cache-dir=${s.cache.dir}` : ''}`);
 }
 //# sourceMappingURL=main.js.map
 
 /***/ }),
 
-/***/ 77094:
+/***/ 33838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 // ESM COMPAT FLAG
@@ -42208,1136 +42878,8 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, external_path_.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(13193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(24434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(42613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_.dirname(filePath);
-                        const upperName = external_path_.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_.EOL.length);
-                n = s.indexOf(external_os_.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
+var exec = __nccwpck_require__(27187);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -43351,10 +42893,10 @@ var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, 
 
 
 const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+    const { stdout: version } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
         silent: true
     });
-    const { stdout: name } = yield getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+    const { stdout: name } = yield exec/* getExecOutput */.H('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
         silent: true
     });
     return {
@@ -43364,7 +42906,7 @@ const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* 
 });
 const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
     var _a, _b, _c, _d;
-    const { stdout } = yield getExecOutput('sw_vers', undefined, {
+    const { stdout } = yield exec/* getExecOutput */.H('sw_vers', undefined, {
         silent: true
     });
     const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
@@ -43375,7 +42917,7 @@ const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
     };
 });
 const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+    const { stdout } = yield exec/* getExecOutput */.H('lsb_release', ['-i', '-r', '-s'], {
         silent: true
     });
     const [name, version] = stdout.trim().split('\n');
@@ -43721,6 +43263,703 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 27187:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m: () => (/* binding */ exec),
+  H: () => (/* binding */ getExecOutput)
+});
+
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(13193);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(70857);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(24434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(16928);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
+var io = __nccwpck_require__(88701);
+// EXTERNAL MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util = __nccwpck_require__(90);
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return __awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!io_util/* isRooted */.Qh(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield io/* which */.K7(this.toolPath, true);
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield io_util/* exists */.t2(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
 
 /***/ }),
 
@@ -48816,10 +49055,11 @@ class PersonalAccessTokenCredentialHandler {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Qq: () => (/* binding */ HttpClient),
+  Kg: () => (/* binding */ HttpClientError),
   Hv: () => (/* binding */ HttpCodes)
 });
 
-// UNUSED EXPORTS: Headers, HttpClientError, HttpClientResponse, MediaTypes, getProxyUrl, isHttps
+// UNUSED EXPORTS: Headers, HttpClientResponse, MediaTypes, getProxyUrl, isHttps
 
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(58611);
@@ -49622,6 +49862,488 @@ const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCa
 
 /***/ }),
 
+/***/ 90:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ck: () => (/* binding */ mkdir),
+/* harmony export */   H8: () => (/* binding */ IS_WINDOWS),
+/* harmony export */   Qh: () => (/* binding */ isRooted),
+/* harmony export */   rm: () => (/* binding */ rm),
+/* harmony export */   t2: () => (/* binding */ exists),
+/* harmony export */   vr: () => (/* binding */ tryGetExecutablePath)
+/* harmony export */ });
+/* unused harmony exports chmod, copyFile, lstat, open, readdir, rename, rmdir, stat, symlink, unlink, readlink, UV_FS_O_EXLOCK, READONLY, isDirectory, getCmdPath */
+/* harmony import */ var fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79896);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(16928);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs__WEBPACK_IMPORTED_MODULE_0__.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = fs__WEBPACK_IMPORTED_MODULE_0__.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = path__WEBPACK_IMPORTED_MODULE_1__.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = path__WEBPACK_IMPORTED_MODULE_1__.dirname(filePath);
+                        const upperName = path__WEBPACK_IMPORTED_MODULE_1__.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = path__WEBPACK_IMPORTED_MODULE_1__.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+
+/***/ }),
+
+/***/ 88701:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K7: () => (/* binding */ which),
+/* harmony export */   U$: () => (/* binding */ mkdirP),
+/* harmony export */   Yz: () => (/* binding */ rmRF)
+/* harmony export */ });
+/* unused harmony exports cp, mv, findInPath */
+/* harmony import */ var assert__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(42613);
+/* harmony import */ var path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(16928);
+/* harmony import */ var _io_util_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(90);
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        (0,assert__WEBPACK_IMPORTED_MODULE_0__.ok)(fsPath, 'a path argument must be provided');
+        yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .mkdir */ .Ck(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .IS_WINDOWS */ .H8 && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (_io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .isRooted */ .Qh(tool)) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(path__WEBPACK_IMPORTED_MODULE_1__.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(path__WEBPACK_IMPORTED_MODULE_1__.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield _io_util_js__WEBPACK_IMPORTED_MODULE_2__/* .tryGetExecutablePath */ .vr(path__WEBPACK_IMPORTED_MODULE_1__.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function copyFile(srcFile, destFile, force) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+
+/***/ }),
+
 /***/ 49735:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -49762,6 +50484,591 @@ class RequestError extends Error {
 }
 
 
+
+/***/ }),
+
+/***/ 9540:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  fT: () => (/* binding */ expand)
+});
+
+// UNUSED EXPORTS: EXPANSION_MAX, EXPANSION_MAX_DEPTH, EXPANSION_MAX_LENGTH, EXPANSION_MAX_REWRITES, EXPANSION_MAX_STEPS
+
+;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
+const balanced = (a, b, str) => {
+    const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
+    const mb = b instanceof RegExp ? maybeMatch(b, str) : b;
+    const r = ma !== null && mb != null && range(ma, mb, str);
+    return (r && {
+        start: r[0],
+        end: r[1],
+        pre: str.slice(0, r[0]),
+        body: str.slice(r[0] + ma.length, r[1]),
+        post: str.slice(r[1] + mb.length),
+    });
+};
+const maybeMatch = (reg, str) => {
+    const m = str.match(reg);
+    return m ? m[0] : null;
+};
+const range = (a, b, str) => {
+    let begs, beg, left, right = undefined, result;
+    let ai = str.indexOf(a);
+    let bi = str.indexOf(b, ai + 1);
+    let i = ai;
+    if (ai >= 0 && bi > 0) {
+        if (a === b) {
+            return [ai, bi];
+        }
+        begs = [];
+        left = str.length;
+        while (i >= 0 && !result) {
+            if (i === ai) {
+                begs.push(i);
+                ai = str.indexOf(a, i + 1);
+            }
+            else if (begs.length === 1) {
+                const r = begs.pop();
+                if (r !== undefined)
+                    result = [r, bi];
+            }
+            else {
+                beg = begs.pop();
+                if (beg !== undefined && beg < left) {
+                    left = beg;
+                    right = bi;
+                }
+                bi = str.indexOf(b, i + 1);
+            }
+            i = ai < bi && ai >= 0 ? ai : bi;
+        }
+        if (begs.length && right !== undefined) {
+            result = [left, right];
+        }
+    }
+    return result;
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/brace-expansion/dist/esm/index.js
+
+const escSlash = '\0SLASH' + Math.random().toFixed(16) + '\0';
+const escOpen = '\0OPEN' + Math.random().toFixed(16) + '\0';
+const escClose = '\0CLOSE' + Math.random().toFixed(16) + '\0';
+const escComma = '\0COMMA' + Math.random().toFixed(16) + '\0';
+const escPeriod = '\0PERIOD' + Math.random().toFixed(16) + '\0';
+const escSlashPattern = new RegExp(escSlash, 'g');
+const escOpenPattern = new RegExp(escOpen, 'g');
+const escClosePattern = new RegExp(escClose, 'g');
+const escCommaPattern = new RegExp(escComma, 'g');
+const escPeriodPattern = new RegExp(escPeriod, 'g');
+const slashPattern = /\\\\/g;
+const openPattern = /\\{/g;
+const closePattern = /\\}/g;
+const commaPattern = /\\,/g;
+const periodPattern = /\\\./g;
+const EXPANSION_MAX = 100_000;
+// `EXPANSION_MAX` caps the *number* of expansions, but not their length. An
+// input like `'{a,b}'.repeat(1500)` stays under that count - its output is
+// truncated to 100k results - while making every result ~1500 characters
+// long. The result set, and the intermediate arrays built while combining
+// brace sets, then grow large enough to exhaust memory and crash the process
+// (CVE-2026-14257). `EXPANSION_MAX_LENGTH` bounds the total number of
+// characters the accumulator may hold at any point, so memory stays flat no
+// matter how many brace groups are chained. The limit sits well above any
+// realistic expansion (100k results hitting `EXPANSION_MAX` measure ~1M
+// characters) so legitimate input is unaffected.
+const EXPANSION_MAX_LENGTH = 4_000_000;
+// `expand_` recurses once per level of brace *nesting* - both when expanding a
+// set's comma members and when re-wrapping a set whose body is a single part.
+// The CVE-2026-14257 fix made the *tail* iterative (recursion on `m.post`, one
+// level per chained group), which left nesting depth unbounded: about 3,100
+// levels of `{{{...a,b...}}}` - only ~6KB of input - exhausted the native stack
+// and crashed the process. `EXPANSION_MAX_DEPTH` bounds how deep the parser
+// will follow nesting. It sits far above any realistic pattern and well below
+// the depth at which the stack runs out.
+const EXPANSION_MAX_DEPTH = 1_000;
+// Bash keeps a quirk where a brace group followed by a comma set still expands
+// (`{a},b}`). The parser implements it by rewriting the string and restarting
+// the scan, absorbing one `}` per pass. `n` trailing braces therefore cost `n`
+// full passes over a string that itself grows by one `escClose` sentinel each
+// time - quadratic in `n`, with a ~26x constant from the sentinel's length.
+// 128KB of `'{a}' + '}'.repeat(n) + ',z}'` blocked the event loop for 27
+// seconds to produce two results. `EXPANSION_MAX_REWRITES` bounds how many
+// times the scan may restart. Real `{a},b}` input needs a handful.
+const EXPANSION_MAX_REWRITES = 1_000;
+// `EXPANSION_MAX_STEPS` bounds the work one `expand` call does, which `max`,
+// `maxLength` and `maxDepth` don't: nested sets are rescanned at every level
+// and chained groups each rebuild up to `max` results, so 2KB of input could
+// block the event loop for over 30 seconds. Each character scanned, result
+// built and sequence value generated is a step, and each `expand_` call costs
+// `CALL_STEPS` more. Past the budget, the set being expanded and everything
+// after it stay literal. A glob needs a few hundred steps, and nesting all the
+// way to `EXPANSION_MAX_DEPTH` about 4M.
+const EXPANSION_MAX_STEPS = 20_000_000;
+// What one `expand_` call costs on top of what it scans and builds. Setting
+// one up takes about as long as scanning 16 characters, and a set whose
+// results are wrapped to be expanded again makes one call per result, each
+// scanning and building next to nothing: 64KB of
+// `('{{' + ','.repeat(316) + '}{' + ','.repeat(316) + '}}').repeat(n)` made
+// 4M such calls, which spent the budget three times as slowly as anything
+// else.
+const CALL_STEPS = 16;
+function numeric(str) {
+    return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
+}
+function escapeBraces(str) {
+    return str
+        .replace(slashPattern, escSlash)
+        .replace(openPattern, escOpen)
+        .replace(closePattern, escClose)
+        .replace(commaPattern, escComma)
+        .replace(periodPattern, escPeriod);
+}
+function unescapeBraces(str) {
+    return str
+        .replace(escSlashPattern, '\\')
+        .replace(escOpenPattern, '{')
+        .replace(escClosePattern, '}')
+        .replace(escCommaPattern, ',')
+        .replace(escPeriodPattern, '.');
+}
+// Like `target.push(...items)` but doesn't overflow the stack
+function pushAll(target, items) {
+    for (let i = 0; i < items.length; i++) {
+        target.push(items[i]);
+    }
+}
+// `balanced`, run on `masked` (see `maskUnmatchedOpens`), sliced from `str`
+// and charged for the characters it walks: up to the group's `}`, or the
+// whole string when there is no match or unmatched `{` come first, which
+// `unmatched` then flags for masking. Once a call overdraws the budget, it
+// and every later one return undefined, so the rest stays literal.
+function balancedWithBudget(str, masked, budget) {
+    if (budget.remaining < 0) {
+        return undefined;
+    }
+    const r = range('{', '}', masked);
+    const unmatched = r !== undefined && masked.indexOf('{') < r[0];
+    budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
+    if (!r || budget.remaining < 0) {
+        return undefined;
+    }
+    return {
+        end: r[1],
+        pre: str.slice(0, r[0]),
+        body: str.slice(r[0] + 1, r[1]),
+        post: str.slice(r[1] + 1),
+        unmatched,
+    };
+}
+// `masked` with every `{` that has no matching `}` swapped for a `\0`, which
+// keeps the length, so a scan of it still lines up with the string it was
+// made from. Such a `{` is literal either way, but `balanced` only learns that
+// one is unmatched by reading to the end of the string, so with one at the
+// head of every group (`'{a,{b,c}'.repeat(n)`) each scan read the rest of the
+// input. That was quadratic, and once the step budget charged for it, it ran
+// out partway through and left the rest literal. A scan of the masked copy
+// stops at the group's `}`. It is one pass, charged as such.
+function maskUnmatchedOpens(masked, budget) {
+    budget.remaining -= masked.length;
+    const open = [];
+    for (let i = 0; i < masked.length; i++) {
+        const c = masked.charCodeAt(i);
+        if (c === 0x7b) {
+            open.push(i);
+        }
+        else if (c === 0x7d && open.length) {
+            open.pop();
+        }
+    }
+    let out = '';
+    let last = 0;
+    for (let i = 0; i < open.length; i++) {
+        const at = open[i];
+        out += masked.slice(last, at) + '\0';
+        last = at + 1;
+    }
+    return out + masked.slice(last);
+}
+// Whether `str` has a `,` not followed by another `,`, with a `}` after it on
+// the same line - what `/,(?!,).*\}/.test(str)` asks, answered in one pass from
+// the end. The regex tries every `,` and backtracks through the rest of its
+// line from each, which is quadratic, and the `{a},b}` rewrite asks again on
+// every pass. Like a scan, it is charged for the whole string and refused if
+// that overdraws the budget.
+function commaSetFollows(str, budget) {
+    budget.remaining -= str.length;
+    if (budget.remaining < 0) {
+        return false;
+    }
+    // Whether a `}` follows the current position before the line ends
+    let close = false;
+    for (let i = str.length - 1; i >= 0; i--) {
+        const c = str.charCodeAt(i);
+        if (c === 0x7d) {
+            close = true;
+        }
+        else if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
+            // A line terminator, which `.` does not match
+            close = false;
+        }
+        else if (c === 0x2c && close && str.charCodeAt(i + 1) !== 0x2c) {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * Basically just str.split(","), but handling cases
+ * where we have nested braced sections, which should be
+ * treated as individual members, like {a,{b,c},d}
+ *
+ * Returns `undefined` if the step budget runs out before the whole set is
+ * split, since splitting what is left on every comma would tear apart the
+ * nested sets it still holds.
+ */
+function parseCommaParts(str, budget) {
+    const parts = [];
+    // Walk the brace groups iteratively. Recursing on `post` once per group let a
+    // chain of them exhaust the stack - the parsing-side counterpart to
+    // the `expand_` overflow fixed for CVE-2026-14257, and not something `max` or
+    // `maxLength` can bound, since it happens before expansion.
+    //
+    // The part the next chunk continues
+    let carry = '';
+    for (;;) {
+        // A set's body holds no unmatched `{`, so there is nothing to mask.
+        const m = balancedWithBudget(str, str, budget);
+        if (budget.remaining < 0) {
+            return undefined;
+        }
+        if (!m) {
+            const tail = str.split(',');
+            tail[0] = carry + tail[0];
+            pushAll(parts, tail);
+            return parts;
+        }
+        const { pre, body, post } = m;
+        const p = pre.split(',');
+        p[0] = carry + p[0];
+        p[p.length - 1] += '{' + body + '}';
+        if (!post.length) {
+            pushAll(parts, p);
+            return parts;
+        }
+        carry = p.pop();
+        pushAll(parts, p);
+        str = post;
+    }
+}
+// An option that is left out, or that is NaN, gets its default. Every
+// comparison against NaN is false, so a NaN bound would never be reached:
+// `{ maxSteps: NaN }` let 15KB of input block the event loop for 16 seconds,
+// and `{ maxDepth: NaN }` overflowed the stack again (CVE-2026-102278). Pass
+// `Infinity` to lift a bound.
+function bound(value, fallback) {
+    return value === undefined || isNaN(value) ? fallback : value;
+}
+function expand(str, options = {}) {
+    if (!str) {
+        return [];
+    }
+    const max = bound(options.max, EXPANSION_MAX);
+    const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
+    const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
+    const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
+    const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+    // I don't know why Bash 4.3 does this, but it does.
+    // Anything starting with {} will have the first two bytes preserved
+    // but *only* at the top level, so {},a}b will not expand to anything,
+    // but a{},b}c will be expanded to [a}c,abc].
+    // One could argue that this is a bug in Bash, but since the goal of
+    // this module is to match Bash's rules, we escape a leading {}
+    if (str.slice(0, 2) === '{}') {
+        str = '\\{\\}' + str.slice(2);
+    }
+    return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
+}
+function embrace(str) {
+    return '{' + str + '}';
+}
+function isPadded(el) {
+    return /^-?0\d/.test(el);
+}
+function lte(i, y) {
+    return i <= y;
+}
+function gte(i, y) {
+    return i >= y;
+}
+// Build `{ acc[a] + pre + values[v] }` for every combination, capping the
+// number of results at `max` and the total number of characters at `maxLength`.
+// This is the one place output grows, so bounding it here keeps the single
+// accumulator - and therefore memory - flat regardless of how many brace groups
+// are combined (CVE-2026-14257). Each result built is a step, since `max` and
+// `maxLength` bound one combination, not how many brace groups are combined.
+function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
+    const out = [];
+    let length = 0;
+    // Bash drops empty results at the top level, and they don't count against
+    // `max`, so `max` bounds the number of *kept* results. Only an empty
+    // `acc[a] + pre` can make one, so for those the empty values are skipped
+    // without being visited. Visiting them one at a time let a set of empties
+    // cost `acc.length * values.length` while keeping nothing.
+    let nonEmpty;
+    outer: for (let a = 0; a < acc.length; a++) {
+        const prefix = acc[a] + pre;
+        let vs = values;
+        if (dropEmpties && !prefix) {
+            if (!nonEmpty)
+                nonEmpty = values.filter(v => v);
+            vs = nonEmpty;
+        }
+        for (let v = 0; v < vs.length; v++) {
+            if (out.length >= max)
+                break outer;
+            const expansion = prefix + vs[v];
+            if (length + expansion.length > maxLength)
+                break outer;
+            out.push(expansion);
+            length += expansion.length;
+        }
+    }
+    budget.remaining -= out.length;
+    return out;
+}
+// The expansion values of a single numeric (`1..5`) or alphabetic (`a..e..2`)
+// sequence body, or `undefined` if the step budget runs out generating them.
+function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
+    const n = body.split(/\.\./);
+    const N = [];
+    // A sequence body always splits into two or three parts, but the compiler
+    // can't know that.
+    /* c8 ignore start */
+    if (n[0] === undefined || n[1] === undefined) {
+        return N;
+    }
+    /* c8 ignore stop */
+    const x = numeric(n[0]);
+    const y = numeric(n[1]);
+    const width = Math.max(n[0].length, n[1].length);
+    let incr = n.length === 3 && n[2] !== undefined ?
+        Math.max(Math.abs(numeric(n[2])), 1)
+        : 1;
+    let test = lte;
+    const reverse = y < x;
+    if (reverse) {
+        incr *= -1;
+        test = gte;
+    }
+    const pad = n.some(isPadded);
+    // A padded value is built a character at a time to `width`, which the input
+    // sets, so it costs one step per character: 64KB of
+    // `('{' + '0'.repeat(100) + '..99999}').repeat(n)` took 7 seconds charged
+    // one step per value.
+    const cost = pad ? width : 1;
+    let length = 0;
+    for (let i = x; test(i, y) && N.length < max; i += incr) {
+        // Each value is a step. `max` and `maxLength` bound one sequence, but a
+        // chain of them still generated up to `max` values each, however few
+        // combining could keep.
+        budget.remaining -= cost;
+        if (budget.remaining < 0) {
+            return undefined;
+        }
+        let c;
+        if (isAlphaSequence) {
+            c = String.fromCharCode(i);
+            if (c === '\\') {
+                c = '';
+            }
+        }
+        else {
+            c = String(i);
+            if (pad) {
+                const need = width - c.length;
+                if (need > 0) {
+                    const z = new Array(need + 1).join('0');
+                    if (i < 0) {
+                        c = '-' + z + c.slice(1);
+                    }
+                    else {
+                        c = z + c;
+                    }
+                }
+            }
+        }
+        if (length + c.length > maxLength)
+            break;
+        N.push(c);
+        length += c.length;
+    }
+    return N;
+}
+function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
+    // An overdraft here makes the first scan refuse, so `str` stays literal.
+    budget.remaining -= CALL_STEPS;
+    // Too deeply nested to keep following: treat the rest as literal, the same
+    // way a group that cannot expand is already handled. Truncating rather than
+    // throwing keeps `expand` total, matching `max` and `maxLength`.
+    if (depth > maxDepth) {
+        return [str];
+    }
+    // Consume the string's top-level brace groups left to right, threading a
+    // running set of combined prefixes (`acc`). Expanding the tail iteratively -
+    // rather than recursing on `m.post` once per group - keeps the native stack
+    // depth constant, so deeply chained input (`'{a,b}'.repeat(3000)`) can no
+    // longer overflow the stack, and leaves a single accumulator whose size
+    // `maxLength` bounds directly (CVE-2026-14257).
+    let acc = [''];
+    // Bash drops empty results, but only when the *first* top-level group is a
+    // comma set - a sequence like `{a..\}` may legitimately yield ''. The drop
+    // is on the final strings, so it is applied to whichever `combine` produces
+    // them (the one with no brace set left in the tail).
+    // How many times the `{a},b}` rewrite below has restarted the scan. Each pass
+    // re-reads the whole string, so leaving this unbounded is quadratic.
+    let rewrites = 0;
+    let dropEmpties = false;
+    let firstGroup = true;
+    // `str` with its unmatched `{` masked, once a scan has run into them
+    let masked = str;
+    for (;;) {
+        const m = balancedWithBudget(str, masked, budget);
+        // No brace set left, or no step budget left to look for one: the rest of
+        // the string is literal.
+        if (!m) {
+            return combine(acc, str, [''], max, maxLength, dropEmpties, budget);
+        }
+        if (m.unmatched) {
+            masked = maskUnmatchedOpens(masked, budget);
+        }
+        // no need to expand pre, since it is guaranteed to be free of brace-sets
+        const pre = m.pre;
+        // This set and the rest of the string, literal: for a set that cannot
+        // expand, and for one the step budget runs out on. Once it is overdrawn,
+        // every set still being expanded, at every level, stays literal like this -
+        // otherwise each level above would go on combining, and wrapping and
+        // expanding again, results the budget was too small for.
+        const literal = () => combine(acc, pre + '{' + m.body + '}' + m.post, [''], max, maxLength, dropEmpties, budget);
+        if (/\$$/.test(pre)) {
+            acc = combine(acc, pre + '{' + m.body + '}', [''], max, maxLength, dropEmpties && !m.post.length, budget);
+            firstGroup = false;
+            if (!m.post.length)
+                break;
+            str = m.post;
+            masked = masked.slice(m.end + 1);
+            continue;
+        }
+        const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
+        const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
+        const isSequence = isNumericSequence || isAlphaSequence;
+        const isOptions = m.body.indexOf(',') >= 0;
+        if (!isSequence && !isOptions) {
+            // {a},b}
+            if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
+                rewrites++;
+                str = m.pre + '{' + m.body + escClose + m.post;
+                // Taking a `}` away never gives an unmatched `{` a partner, so what
+                // is masked stays unmatched. The `{` it closed can be left without
+                // one, and the next scan masks it.
+                masked =
+                    masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
+                isTop = true;
+                continue;
+            }
+            // Nothing here expands, so the whole remaining string is literal.
+            return literal();
+        }
+        if (firstGroup) {
+            dropEmpties = isTop && !isSequence;
+            firstGroup = false;
+        }
+        let values;
+        if (isSequence) {
+            values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
+            if (!values) {
+                return literal();
+            }
+        }
+        else {
+            let n = parseCommaParts(m.body, budget);
+            // The step budget ran out partway through the set.
+            if (!n) {
+                return literal();
+            }
+            if (n.length === 1 && n[0] !== undefined) {
+                // x{{a,b}}y ==> x{a}y x{b}y
+                n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
+                // The step budget ran out expanding the set's only part.
+                if (budget.remaining < 0) {
+                    return literal();
+                }
+                //XXX is this necessary? Can't seem to hit it in tests.
+                /* c8 ignore start */
+                if (n.length === 1) {
+                    const next = combine(acc, pre + n[0], [''], max, maxLength, dropEmpties && !m.post.length, budget);
+                    if (budget.remaining < 0) {
+                        return literal();
+                    }
+                    acc = next;
+                    if (!m.post.length)
+                        break;
+                    str = m.post;
+                    masked = masked.slice(m.end + 1);
+                    continue;
+                }
+                /* c8 ignore stop */
+            }
+            // Values that `combine` is going to drop as empty produce no result, so
+            // they must not count against `max` - otherwise `{a,,b}` with `max: 2`
+            // would stop at `['a', '']` and yield one result instead of two. Skipping
+            // them outright keeps `values` bounded while leaving `max` a bound on
+            // *kept* results.
+            let dropsEmpties = dropEmpties && !m.post.length && !pre;
+            for (let d = 0; dropsEmpties && d < acc.length; d++) {
+                if (acc[d]) {
+                    dropsEmpties = false;
+                }
+            }
+            values = [];
+            let valuesLength = 0;
+            outer: for (let j = 0; j < n.length; j++) {
+                const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
+                // The step budget ran out expanding a member.
+                if (budget.remaining < 0) {
+                    return literal();
+                }
+                for (let k = 0; k < expanded.length; k++) {
+                    const v = expanded[k];
+                    if (dropsEmpties && !v)
+                        continue;
+                    if (values.length >= max ||
+                        valuesLength + v.length > maxLength) {
+                        break outer;
+                    }
+                    values.push(v);
+                    valuesLength += v.length;
+                }
+            }
+        }
+        const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
+        // The step budget ran out combining the set's values in.
+        if (budget.remaining < 0) {
+            return literal();
+        }
+        acc = next;
+        if (!m.post.length)
+            break;
+        str = m.post;
+        masked = masked.slice(m.end + 1);
+    }
+    return acc;
+}
+//# sourceMappingURL=index.js.map
 
 /***/ })
 

@@ -22,6 +22,9 @@ export interface RunOverrides {
   readonly env?: NodeJS.ProcessEnv
 }
 
+/** 60 s / 80 content-creating requests (docs.github.com, REST API rate limits, secondary limits). */
+const WRITE_GAP_MS = 750
+
 const coreLogger: Logger = {
   debug: m => core.debug(m),
   info: m => core.info(m),
@@ -52,7 +55,11 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       token: settings.token,
       apiUrl: settings.apiUrl,
       logger: coreLogger,
-      timeScale: overrides.timeScale
+      timeScale: overrides.timeScale,
+      // GitHub documents 80 content-creating requests a minute; deletes are paced to that ceiling and slow
+      // down further whenever GitHub answers with retry-after (the throttling plugin).
+      writeGapMs: WRITE_GAP_MS,
+      writeConcurrency: 2
     })
     const registry = new RegistryClient({
       registryUrl: settings.registryUrl,

@@ -45,6 +45,8 @@ export interface ExecuteDeps {
   readonly manifests?: ReadonlyMap<string, ManifestFact>
   /** Lists and plans the package again; called when a kept tag moved since planning. */
   readonly replan?: () => Promise<Plan | PlannedPackage>
+  /** Called after each delete GitHub confirmed (or answered 404): the caller journals it at once. */
+  readonly onDeleted?: (deleted: DeletedVersion) => void
   /** Re-plans allowed before giving up on the package for this run. Default 2. */
   readonly maxReplans?: number
   /** Newest kept roots whose tags are re-checked besides those sharing content with deletes. Default 10. */
@@ -219,14 +221,16 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
           consecutiveFailures = 0
           const record = (isGone: boolean): void => {
             const after = graph.after.get(id)
-            deletedVersions.push({
+            const entry: DeletedVersion = {
               versionId: id,
               digest,
               tags: d?.tags ?? [],
               at: new Date(now()).toISOString(),
               ...(after && after.length > 0 ? { after } : {}),
               ...(isGone ? { gone: true } : {})
-            })
+            }
+            deletedVersions.push(entry)
+            deps.onDeleted?.(entry)
           }
           switch (outcome.kind) {
             case 'deleted':

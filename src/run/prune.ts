@@ -1,5 +1,5 @@
 import { execute, type PlannedPackage } from '../execute/Executor.js'
-import type { ExecutionResult } from '../execute/ExecutionResult.js'
+import type { DeletedVersion, ExecutionResult } from '../execute/ExecutionResult.js'
 import type { PackageInfo } from '../github/PackagesApi.js'
 import type { PackageRef } from '../model/PackageVersion.js'
 import { nextFetches } from '../planner/fetchPlan.js'
@@ -8,6 +8,12 @@ import { fetchAll } from '../registry/fetchAll.js'
 import type { PackageReport } from '../report/RunReport.js'
 import { listAllVersions } from './listAllVersions.js'
 import { repositoryOf, type RunContext } from './RunContext.js'
+
+/**
+ * Deletes in flight at once. GitHub counts deletes against its content-creation limit (80 a minute); the
+ * client spaces them out, so more in flight would only queue inside the client, where a cancel cannot drop them.
+ */
+export const DELETE_CONCURRENCY = 2
 
 export interface PrunedPackage extends PackageReport {
   readonly execution: ExecutionResult
@@ -29,9 +35,14 @@ export async function planPackage(ctx: RunContext, pkg: PackageRef): Promise<Pla
  * Plans and carries out one package. Whatever goes wrong stays inside this package's result, so the next
  * package still runs; a failure before any plan exists is reported as a failed package with an empty plan.
  */
-export async function prunePackage(ctx: RunContext, info: PackageInfo): Promise<PrunedPackage> {
+export async function prunePackage(
+  ctx: RunContext,
+  info: PackageInfo,
+  progress?: { onPlanned?: (p: PlannedPackage) => void; onDeleted?: (d: DeletedVersion) => void }
+): Promise<PrunedPackage> {
   const pkg: PackageRef = { owner: info.owner, name: info.name }
   const planned = await planPackage(ctx, pkg)
+  progress?.onPlanned?.(planned)
   const execution = await execute(planned, {
     packages: ctx.packages,
     registry: ctx.registry,
@@ -42,7 +53,9 @@ export async function prunePackage(ctx: RunContext, info: PackageInfo): Promise<
     signal: ctx.signal,
     logger: ctx.logger,
     manifests: planned.manifests,
-    replan: () => planPackage(ctx, pkg)
+    replan: () => planPackage(ctx, pkg),
+    concurrency: DELETE_CONCURRENCY,
+    ...(progress?.onDeleted ? { onDeleted: progress.onDeleted } : {})
   })
   // After a re-plan (a kept tag moved before the first delete) the executed plan is the one to report.
   return { plan: execution.executedPlan ?? planned.plan, manifests: planned.manifests, execution }

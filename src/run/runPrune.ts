@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { uploadJournal, journalArtifactName } from '../execute/artifact.js'
-import type { ExecutionResult } from '../execute/ExecutionResult.js'
-import { JOURNAL_SCHEMA, journalPackage, writeJournal, type Journal } from '../execute/Journal.js'
+import type { DeletedVersion, ExecutionResult } from '../execute/ExecutionResult.js'
+import { JOURNAL_SCHEMA, journalPackage, type Journal } from '../execute/Journal.js'
+import { JournalWriter } from './JournalWriter.js'
 import { runStatus } from '../execute/RunStatus.js'
 import { collectPins, pinnedDigestsFor } from '../pins/collectPins.js'
 import {
@@ -19,6 +20,24 @@ import { prunePackage } from './prune.js'
 import type { RunContext } from './RunContext.js'
 import { selectPackages } from './selectPackages.js'
 import { validateAll } from './runValidate.js'
+
+/** What the journal records for a package whose deletes are still running (or were cut off by a kill). */
+function inProgress(name: string, deleted: DeletedVersion[]): ExecutionResult {
+  return {
+    packageName: name,
+    dryRun: false,
+    deleted: deleted.filter(d => !d.gone).map(d => d.versionId),
+    gone: deleted.filter(d => d.gone).map(d => d.versionId),
+    refused: [],
+    failed: [],
+    remaining: [],
+    untagged: [],
+    stoppedReason: 'in progress (the run had not finished when this was written)',
+    restRequests: 0,
+    registryRequests: 0,
+    deletedVersions: deleted
+  }
+}
 
 /** A package that failed before it had a plan: an empty plan, and the error as the reason it stopped. */
 function failedBeforePlanning(name: string, error: unknown, dryRun: boolean): PackageReport {
@@ -52,6 +71,8 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
   })
   const pinned: PinOutcome[] = []
   const reports: PackageReport[] = []
+  // The package being pruned right now: its plan and the deletes confirmed so far.
+  let current: { plan: Plan; deleted: DeletedVersion[] } | undefined
   const journal = (): Journal => ({
     schema: JOURNAL_SCHEMA,
     mode: 'prune',
@@ -59,15 +80,30 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
     finishedAt: new Date(ctx.now()).toISOString(),
     dryRun: settings.dryRun,
     owner: settings.owner,
-    packages: reports.map(r => journalPackage(r.plan, r.execution))
+    packages: [
+      ...reports.map(r => journalPackage(r.plan, r.execution)),
+      ...(current
+        ? [journalPackage(current.plan, inProgress(current.plan.packageName, current.deleted))]
+        : [])
+    ]
   })
+  const writer = new JournalWriter(settings.planFile, journal)
 
   for (const info of selected) {
     if (ctx.signal.aborted) break
     try {
       await ctx.manifestCache?.restore(info)
       const policy = policyWithPins(settings.policy, pinnedDigestsFor(pins, info.name))
-      const pruned = await prunePackage({ ...ctx, settings: { ...settings, policy } }, info)
+      const pruned = await prunePackage({ ...ctx, settings: { ...settings, policy } }, info, {
+        onPlanned: p => {
+          current = { plan: p.plan, deleted: [] }
+        },
+        onDeleted: d => {
+          current?.deleted.push(d)
+          writer.touch()
+        }
+      })
+      current = undefined
       reports.push(pruned)
       const outcomes = pinOutcomes(pins, info.name, pruned.plan.decisions)
       logPinOutcomes(info.name, outcomes, core)
@@ -75,14 +111,14 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
       await ctx.manifestCache?.save(info, pruned)
     } catch (error) {
       core.error(`${info.name}: ${(error as Error).message}`, { title: `Package ${info.name} failed` })
+      current = undefined
       reports.push(failedBeforePlanning(info.name, error, settings.dryRun))
     }
-    // After every package, so a killed run still leaves a journal of what it did.
-    await writeJournal(settings.planFile, journal())
+    await writer.flush()
   }
 
   const status = runStatus(reports.flatMap(r => (r.execution ? [r.execution] : [])))
-  await writeJournal(settings.planFile, { ...journal(), status: status.message })
+  await writer.flush({ status: status.message })
   let artifactName: string | undefined
   if (settings.uploadPlan) {
     artifactName = await uploadJournal(
