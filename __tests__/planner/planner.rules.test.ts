@@ -209,12 +209,31 @@ describe('signatures, attestations, SBOMs and referrers belong to their subject'
       `deleted: listed attestation of deleted tag v1 (through sha256:${hex('referrers').slice(0, 12)}…)`
     )
   })
-  it('a signature whose subject is gone is a dangling referrer, removed like an orphan', () => {
+  it('a signature whose subject is gone is a dangling referrer: kept unless delete-dangling is set', () => {
     const p = new PackageBuilder()
     p.image('keep', { tags: ['latest'] })
     p.cosign('stale-sig', 'deleted-long-ago', 'sig', { age: 30 })
     p.cosign('fresh-sig', 'deleted-today', 'sig', { age: 1 })
-    const r = planWith(p)
+    const byDefault = planWith(p)
+    expect(byDefault.deleted()).toEqual([])
+    expect(byDefault.of('stale-sig')).toMatchObject({
+      action: 'keep',
+      rule: 'delete-dangling',
+      role: 'signature'
+    })
+    expect(byDefault.of('stale-sig').reason).toBe(
+      `kept: signature of sha256:${hex('deleted-long-ago').slice(0, 12)}…, which is no longer in the package; set delete-dangling to remove it`
+    )
+    expect(byDefault.plan.warnings).toEqual([
+      {
+        kind: 'dangling-referrer',
+        digest: dg('stale-sig'),
+        message: `2 signatures, attestations or referrers describe a digest no longer in app (first: sha256:${hex('stale-sig').slice(0, 12)}…); kept, set delete-dangling to remove them.`
+      }
+    ])
+
+    const r = planWith(p, { 'delete-dangling': 'true' })
+    expect(r.plan.warnings).toEqual([])
     expect(r.of('stale-sig')).toMatchObject({
       action: 'delete',
       rule: 'dangling-referrer',

@@ -220,12 +220,14 @@ describe('ECR cannot say "keep 10 but delete older than 30 days" (gist xiaket)',
 })
 
 describe('synthorg #2398: attestation and SBOM manifests left over from indexes deleted earlier', () => {
-  it('are untagged orphans once no index lists them, so delete-untagged removes them', () => {
+  it('are untagged orphans once no index lists them, so delete-untagged removes them; one naming its subject goes with delete-dangling', () => {
     const p = new PackageBuilder()
     p.image('old-att', { age: 20 })
     p.image('old-sbom', { age: 20, subject: 'gone-image', artifactType: 'application/spdx+json' })
     const r = planWith(p)
     expect(r.of('old-att')).toMatchObject({ action: 'delete', role: 'orphan', rule: 'delete-untagged' })
-    expect(r.of('old-sbom')).toMatchObject({ action: 'delete', role: 'sbom', rule: 'dangling-referrer' })
+    expect(r.of('old-sbom')).toMatchObject({ action: 'keep', role: 'sbom', rule: 'delete-dangling' })
+    const opted = planWith(p, { 'delete-dangling': 'true' })
+    expect(opted.of('old-sbom')).toMatchObject({ action: 'delete', role: 'sbom', rule: 'dangling-referrer' })
   })
 })

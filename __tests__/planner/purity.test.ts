@@ -8,7 +8,8 @@ import path from 'node:path'
  * source for the globals that would reach the outside world.
  */
 const ROOT = path.resolve('src')
-const ALLOWED_PACKAGES = new Set(['minimatch', 'parse-duration', 'tinyduration'])
+// semver: pure version parsing and comparison (keep-semver).
+const ALLOWED_PACKAGES = new Set(['minimatch', 'parse-duration', 'semver', 'tinyduration'])
 // node:crypto is only used by src/model/Manifest.ts to hash bytes the I/O layer hands over.
 const ALLOWED_NODE = new Set(['node:crypto'])
 const FORBIDDEN = [

@@ -7,13 +7,16 @@ import { Act } from './Verdicts.js'
 
 /**
  * Decides versions that nothing in the package owns and that carry no image tag: untagged orphans, and
- * dangling referrers (a signature, SBOM, attestation or referrers index whose subject is gone). Only
- * delete-untagged, untagged-grace and keep-n-untagged govern them; older-than never does. keep-n-untagged
- * counts orphans only: referrers are not images, so they never take a keep-N slot.
+ * dangling referrers (a signature, SBOM, attestation or referrers index whose subject is gone). Orphans:
+ * delete-untagged, untagged-grace and keep-n-untagged; dangling referrers: delete-dangling (off by default)
+ * and untagged-grace; older-than never applies. keep-n-untagged counts orphans only: referrers are not
+ * images, so they never take a keep-N slot.
  */
 export function decideOrphans(ctx: PlanContext, nodes: readonly number[], roles: readonly Role[]): void {
   const { g, policy, v } = ctx
   const orphans: number[] = []
+  let keptDangling = 0
+  let firstDangling: number | undefined
   for (const i of nodes) {
     if (g.danglingSubject[i] === undefined) {
       orphans.push(i)
@@ -22,13 +25,30 @@ export function decideOrphans(ctx: PlanContext, nodes: readonly number[], roles:
     const what = `${roleWord(roles[i])} of ${shortDigest(g.danglingSubject[i]!)}, which is no longer in the package`
     const label = `dangling ${roleWord(roles[i])} ${shortDigest(g.digests[i])}`
     const age = ctx.now - ctx.time[i]
-    if (!policy.deleteUntagged) {
-      v.decide(i, Act.keep, 'delete-untagged', `${what}; delete-untagged is false`, label)
+    // Opt-in: a subject missing from the package may live on elsewhere (copied to another registry with its
+    // signatures), and a verifier there may still ask for them. The grace still applies once opted in: a
+    // signature pushed before its subject is not dangling for long.
+    if (!policy.deleteDangling) {
+      v.decide(i, Act.keep, 'delete-dangling', `${what}; set delete-dangling to remove it`, label)
+      keptDangling++
+      firstDangling ??= i
     } else if (age <= policy.untaggedGraceMs) {
       v.decide(i, Act.keep, 'untagged-grace', `${what}; ${within(age)}`, label)
     } else {
       v.decide(i, Act.delete, 'dangling-referrer', `${what}; ${past(age)}`, label)
     }
+  }
+
+  if (firstDangling !== undefined) {
+    const what =
+      keptDangling === 1
+        ? 'signature, attestation or referrer describes'
+        : 'signatures, attestations or referrers describe'
+    ctx.warnings.push({
+      kind: 'dangling-referrer',
+      digest: g.digests[firstDangling],
+      message: `${keptDangling} ${what} a digest no longer in ${ctx.packageName} (first: ${shortDigest(g.digests[firstDangling])}); kept, set delete-dangling to remove them.`
+    })
   }
 
   const newest = byNewest(ctx)

@@ -37,6 +37,7 @@ export type WarningKind =
   | 'max-deletions'
   | 'last-tagged-version'
   | 'cycle'
+  | 'dangling-referrer'
 
 export interface PlanWarning {
   readonly kind: WarningKind

@@ -15,6 +15,23 @@ export interface MaxDeletions {
   readonly value: number
 }
 
+/** keep-semver (SemverRules.ts); `all` = no limit. `patches` applies to the lines `minors` selects. */
+export interface KeepSemver {
+  /** The input as written, for reasons. */
+  readonly source: string
+  readonly majors?: number | 'all'
+  readonly minors?: number | 'all'
+  readonly patches: number | 'all'
+  /** keep-semver-prereleases: prereleases rank as versions (otherwise they are ignored). */
+  readonly prereleases: boolean
+}
+
+/** group-by (GroupRules.ts): the group a tag belongs to, undefined when the regex does not match it. */
+export interface TagGrouping {
+  readonly source: string
+  groupOf(tag: string): string | undefined
+}
+
 export interface Policy {
   /** A tag matching any of these keeps its version (keep wins over delete). */
   readonly keepTags: readonly TagMatcher[]
@@ -36,6 +53,12 @@ export interface Policy {
   readonly deleteGhostIndexes: boolean
   readonly deletePartialIndexes: boolean
   readonly maxDeletions?: MaxDeletions
+  /** keep-semver: releases kept by semantic version (a keep rule, like keep-tags). */
+  readonly keepSemver?: KeepSemver
+  /** group-by: keep-n-tagged counts the candidates of each group on its own. */
+  readonly groupBy?: TagGrouping
+  /** delete-dangling: delete signatures, attestations and referrers whose subject is gone (undefined = false). */
+  readonly deleteDangling?: boolean
   /** Remove only the deletable tags of a version that also carries kept tags. */
   readonly untag: boolean
 }
@@ -51,5 +74,6 @@ export const DEFAULT_POLICY: Policy = {
   pinnedDigests: [],
   deleteGhostIndexes: false,
   deletePartialIndexes: false,
+  deleteDangling: false,
   untag: false
 }

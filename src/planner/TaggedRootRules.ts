@@ -3,6 +3,9 @@ import { byNewest, type PlanContext } from './PlanContext.js'
 import { describeTags } from './Reasons.js'
 import { isGhost, isPartial } from './Roles.js'
 import { firstMatch } from './TagMatcher.js'
+import { describeGroup, rankInGroups } from './GroupRules.js'
+import type { ImageGraph } from './ImageGraph.js'
+import { selectSemverTags } from './SemverRules.js'
 import { Act } from './Verdicts.js'
 
 interface Candidate {
@@ -11,7 +14,9 @@ interface Candidate {
   /** Tags that stay (kept by keep-tags, or not selected by delete-tags); empty = the whole version may go. */
   readonly staying: readonly string[]
   readonly keepTag?: string
-  readonly keepPattern?: string
+  /** Why keepTag keeps the version, after `tag <keepTag> `; keepRule names the rule (keep-tags, keep-semver). */
+  readonly keepWhy?: string
+  readonly keepRule?: string
   readonly deletePattern?: string
 }
 
@@ -29,20 +34,26 @@ export function decideTaggedRoots(ctx: PlanContext, roots: readonly number[]): v
   const selectsTagged =
     policy.deleteTagsExplicit || policy.keepNTagged !== undefined || policy.olderThanMs !== undefined
   const candidates: Candidate[] = []
+  // Which releases exist is a fact of the whole package, not of the roots still undecided (a pinned 2.0.1
+  // must not make 2.0.0 the newest of major 2).
+  const semverKept = policy.keepSemver ? selectSemverTags(policy.keepSemver, allRootTags(g)) : undefined
 
   for (const i of roots) {
     const tags = g.rootTags[i]
     const deletable: string[] = []
     const staying: string[] = []
     let keepTag: string | undefined
-    let keepPattern: string | undefined
+    let keepWhy: string | undefined
+    let keepRule: string | undefined
     let deletePattern: string | undefined
     for (const tag of tags) {
       const keep = firstMatch(policy.keepTags, tag)
-      if (keep) {
+      const semverWhy = keep ? undefined : semverKept?.get(tag)
+      if (keep || semverWhy !== undefined) {
         if (keepTag === undefined) {
           keepTag = tag
-          keepPattern = keep.source
+          keepWhy = keep ? `matches keep-tags '${keep.source}'` : `is the ${semverWhy}`
+          keepRule = keep ? 'keep-tags' : 'keep-semver'
         }
         staying.push(tag)
         continue
@@ -70,9 +81,9 @@ export function decideTaggedRoots(ctx: PlanContext, roots: readonly number[]): v
       continue
     }
 
-    const c: Candidate = { node: i, deletable, staying, keepTag, keepPattern, deletePattern }
+    const c: Candidate = { node: i, deletable, staying, keepTag, keepWhy, keepRule, deletePattern }
     if (!selectsTagged) {
-      if (keepTag !== undefined) v.decide(i, Act.keep, 'keep-tags', keptBecause(c), label)
+      if (keepRule !== undefined) v.decide(i, Act.keep, keepRule, keptBecause(c), label)
       else {
         v.decide(
           i,
@@ -85,7 +96,7 @@ export function decideTaggedRoots(ctx: PlanContext, roots: readonly number[]): v
       continue
     }
     if (deletable.length === 0 || (staying.length > 0 && !policy.untag)) {
-      v.decide(i, Act.keep, keepTag !== undefined ? 'keep-tags' : 'delete-tags', keptBecause(c), label)
+      v.decide(i, Act.keep, keepRule ?? 'delete-tags', keptBecause(c), label)
       continue
     }
     candidates.push(c)
@@ -95,8 +106,17 @@ export function decideTaggedRoots(ctx: PlanContext, roots: readonly number[]): v
   candidates.sort((a, b) => newest(a.node, b.node))
   const keepN = policy.keepNTagged
   const olderThan = policy.olderThanMs
-  for (let rank = 0; rank < candidates.length; rank++) {
-    const c = candidates[rank]
+  // group-by: each group's candidates are counted on their own (GroupRules.ts).
+  const grouped = policy.groupBy
+    ? rankInGroups(
+        candidates.map(c => c.deletable),
+        policy.groupBy
+      )
+    : undefined
+  for (let k = 0; k < candidates.length; k++) {
+    const c = candidates[k]
+    const rank = grouped ? grouped[k].rank : k
+    const among = grouped ? ` in ${describeGroup(grouped[k].group)}` : ''
     const i = c.node
     const label = `tag ${c.keepTag ?? g.rootTags[i][0]}`
     const subject = describeTags(c.deletable)
@@ -107,7 +127,7 @@ export function decideTaggedRoots(ctx: PlanContext, roots: readonly number[]): v
         i,
         Act.keep,
         'keep-n-tagged',
-        `${prefix}${subject}: #${rank + 1} of the ${keepN} newest candidates (keep-n-tagged)`,
+        `${prefix}${subject}: #${rank + 1} of the ${keepN} newest candidates${among} (keep-n-tagged)`,
         label
       )
       continue
@@ -128,7 +148,7 @@ export function decideTaggedRoots(ctx: PlanContext, roots: readonly number[]): v
     }
     if (olderThan !== undefined)
       parts.push(`${formatDuration(age)} old (older-than ${formatDuration(olderThan)})`)
-    if (keepN !== undefined) parts.push(`not among the ${keepN} newest candidates (keep-n-tagged)`)
+    if (keepN !== undefined) parts.push(`not among the ${keepN} newest candidates${among} (keep-n-tagged)`)
     const rule =
       olderThan !== undefined ? 'older-than' : keepN !== undefined ? 'keep-n-tagged' : 'delete-tags'
     if (c.staying.length === 0) {
@@ -138,7 +158,7 @@ export function decideTaggedRoots(ctx: PlanContext, roots: readonly number[]): v
       v.decide(
         i,
         Act.keep,
-        c.keepTag !== undefined ? 'keep-tags' : 'delete-tags',
+        c.keepRule ?? 'delete-tags',
         `${keptBecause(c)}; ${subject} ${parts.join(', ')}, so ${c.deletable.length === 1 ? 'it is' : 'they are'} removed (untag)`,
         label
       )
@@ -148,6 +168,10 @@ export function decideTaggedRoots(ctx: PlanContext, roots: readonly number[]): v
 }
 
 function keptBecause(c: Candidate): string {
-  if (c.keepTag !== undefined) return `tag ${c.keepTag} matches keep-tags '${c.keepPattern}'`
+  if (c.keepTag !== undefined) return `tag ${c.keepTag} ${c.keepWhy}`
   return `tag ${c.staying[0]} does not match delete-tags`
+}
+
+function* allRootTags(g: ImageGraph): Generator<string> {
+  for (let i = 0; i < g.size; i++) yield* g.rootTags[i]
 }

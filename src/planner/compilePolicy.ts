@@ -3,6 +3,8 @@ import { parseDuration } from './Duration.js'
 import { DEFAULT_POLICY, type AgeBy, type MaxDeletions, type Policy } from './Policy.js'
 import { PolicyError } from './PolicyError.js'
 import { compileTagPatterns, splitPatternList } from './TagMatcher.js'
+import { compileGroupBy } from './GroupRules.js'
+import { parseKeepSemver } from './SemverRules.js'
 
 /** The action.yml inputs that make up the retention policy. */
 export type PolicyInputName =
@@ -18,6 +20,10 @@ export type PolicyInputName =
   | 'delete-ghost-indexes'
   | 'delete-partial-indexes'
   | 'max-deletions'
+  | 'keep-semver'
+  | 'keep-semver-prereleases'
+  | 'group-by'
+  | 'delete-dangling'
   | 'untag'
 
 /**
@@ -36,6 +42,10 @@ export type PolicyInputName =
  * | keep-digests | none |
  * | delete-ghost-indexes / delete-partial-indexes | `false` |
  * | max-deletions | no cap |
+ * | keep-semver | no release is kept by version (`majors, minors=3, patches=1`: SemverRules.ts) |
+ * | keep-semver-prereleases | `false`: prereleases are ignored by keep-semver |
+ * | group-by | keep-n-tagged counts all candidates together |
+ * | delete-dangling | `false`: signatures, attestations and referrers whose subject is gone are kept |
  * | untag | `false` |
  */
 export type RawPolicyInputs = Readonly<Partial<Record<PolicyInputName, string>>>
@@ -86,6 +96,12 @@ export function compilePolicy(raw: RawPolicyInputs, options: CompilePolicyOption
     deleteGhostIndexes: parseBoolean('delete-ghost-indexes', get('delete-ghost-indexes'), false),
     deletePartialIndexes: parseBoolean('delete-partial-indexes', get('delete-partial-indexes'), false),
     maxDeletions: parseMaxDeletions(get('max-deletions')),
+    keepSemver: parseKeepSemver(
+      get('keep-semver'),
+      parseBoolean('keep-semver-prereleases', get('keep-semver-prereleases'), false)
+    ),
+    groupBy: compileGroupBy(get('group-by'), get('keep-n-tagged') !== ''),
+    deleteDangling: parseBoolean('delete-dangling', get('delete-dangling'), false),
     untag: parseBoolean('untag', get('untag'), false)
   }
 }

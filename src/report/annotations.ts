@@ -23,7 +23,8 @@ const WARNING_LEVEL: Record<WarningKind, AnnotationLevel> = {
   'rule-matched-nothing': 'notice',
   'max-deletions': 'warning',
   'last-tagged-version': 'notice',
-  cycle: 'warning'
+  cycle: 'warning',
+  'dangling-referrer': 'notice'
 }
 
 function warningTitle(kind: WarningKind, n: number): string {
@@ -43,6 +44,8 @@ function warningTitle(kind: WarningKind, n: number): string {
       return 'last tagged version kept'
     case 'cycle':
       return `${n} reference cycle${n === 1 ? '' : 's'}`
+    case 'dangling-referrer':
+      return 'signatures or referrers of deleted images kept'
   }
 }
 
