@@ -86,7 +86,7 @@ export function rankInGroups(
   })
 }
 
-/** How a reason names the group: `group pr-5 (group-by)` or `the candidates group-by does not match`. */
+/** How a reason names the group, after `candidates in `. */
 export function describeGroup(key: GroupKey): string {
-  return key === UNGROUPED ? 'candidates matching no group-by group' : `group '${key}'`
+  return key === UNGROUPED ? 'no group-by group' : `group-by group '${key}'`
 }
