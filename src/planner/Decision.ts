@@ -12,6 +12,8 @@ export type Role =
   | 'ghost-index'
   | 'partial-index'
   | 'unknown'
+  /** A BuildKit registry cache (cache manifest shape, or a tag matching build-cache-tags). */
+  | 'build-cache'
 
 export type Action = 'keep' | 'delete'
 

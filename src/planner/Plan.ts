@@ -1,6 +1,7 @@
 import type { PackageVersion } from '../model/PackageVersion.js'
 import type { Manifest } from '../model/Manifest.js'
 import type { Decision } from './Decision.js'
+import type { RepoState } from './RepoState.js'
 
 /** What the fetcher learned about one digest. Absent from the map = not fetched (not needed). */
 export type ManifestFact =
@@ -27,6 +28,8 @@ export interface PlanInput {
   readonly manifests: ReadonlyMap<string, ManifestFact>
   /** Epoch ms; the planner never reads the clock. */
   readonly now: number
+  /** Pull requests and branches of the repository, for pr-tag and branch-tag (absent = unknown: kept). */
+  readonly repoState?: RepoState
 }
 
 export type WarningKind =

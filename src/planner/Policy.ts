@@ -1,3 +1,5 @@
+import type { BranchTagTemplate, PrTagTemplate } from './RefTemplates.js'
+
 /**
  * The retention policy, already validated and compiled by the settings layer. Pure data plus pure
  * matchers, so the planner needs no I/O to apply it. Semantics: shared/DESIGN.md "Policy semantics".
@@ -61,6 +63,25 @@ export interface Policy {
   readonly deleteDangling?: boolean
   /** Remove only the deletable tags of a version that also carries kept tags. */
   readonly untag: boolean
+  /** pr-tag: templates naming a pull request (`pr-{number}`); setting it selects closed PRs' tags for deletion. */
+  readonly prTags?: readonly PrTagTemplate[]
+  /** pr-grace: ms a pull request stays closed before a sweep deletes its images. */
+  readonly prGraceMs?: number
+  /** branch-tag: templates naming a branch (`{branch}` sanitised as docker/metadata-action does). */
+  readonly branchTags?: readonly BranchTagTemplate[]
+  /** keep-daily / keep-weekly / keep-monthly / keep-yearly (restic semantics, UTC). */
+  readonly timeBuckets?: TimeBucketCounts
+  /** Tags that mark BuildKit registry cache images (their shape marks them too). */
+  readonly buildCacheTags?: readonly TagMatcher[]
+  /** keep-n-build-cache: undefined = every build-cache image is kept. */
+  readonly keepNBuildCache?: number
+}
+
+export interface TimeBucketCounts {
+  readonly daily?: number
+  readonly weekly?: number
+  readonly monthly?: number
+  readonly yearly?: number
 }
 
 export const DEFAULT_POLICY: Policy = {

@@ -3,6 +3,7 @@ import { parseDuration } from './Duration.js'
 import { DEFAULT_POLICY, type AgeBy, type MaxDeletions, type Policy } from './Policy.js'
 import { PolicyError } from './PolicyError.js'
 import { compileTagPatterns, splitPatternList } from './TagMatcher.js'
+import { repoAwarePolicy } from './repoAwarePolicy.js'
 import { compileGroupBy } from './GroupRules.js'
 import { parseKeepSemver } from './SemverRules.js'
 
@@ -25,6 +26,15 @@ export type PolicyInputName =
   | 'group-by'
   | 'delete-dangling'
   | 'untag'
+  | 'pr-tag'
+  | 'pr-grace'
+  | 'branch-tag'
+  | 'keep-daily'
+  | 'keep-weekly'
+  | 'keep-monthly'
+  | 'keep-yearly'
+  | 'build-cache-tags'
+  | 'keep-n-build-cache'
 
 /**
  * Raw inputs exactly as `core.getInput` returns them: trimmed strings, '' (or absent) when unset.
@@ -47,6 +57,11 @@ export type PolicyInputName =
  * | group-by | keep-n-tagged counts all candidates together |
  * | delete-dangling | `false`: signatures, attestations and referrers whose subject is gone are kept |
  * | untag | `false` |
+ * | pr-tag / branch-tag | no pull request or branch rule |
+ * | pr-grace | `0` (images of a closed pull request go at the next sweep) |
+ * | keep-daily / -weekly / -monthly / -yearly | no time buckets |
+ * | build-cache-tags | `buildcache, buildcache-*, cache, cache-*, *-cache` |
+ * | keep-n-build-cache | every build cache is kept |
  */
 export type RawPolicyInputs = Readonly<Partial<Record<PolicyInputName, string>>>
 
@@ -102,7 +117,8 @@ export function compilePolicy(raw: RawPolicyInputs, options: CompilePolicyOption
     ),
     groupBy: compileGroupBy(get('group-by'), get('keep-n-tagged') !== ''),
     deleteDangling: parseBoolean('delete-dangling', get('delete-dangling'), false),
-    untag: parseBoolean('untag', get('untag'), false)
+    untag: parseBoolean('untag', get('untag'), false),
+    ...repoAwarePolicy(get)
   }
 }
 

@@ -13,6 +13,10 @@ import { describeTags, relation, shortDigest } from './Reasons.js'
 import { classifyRoles, isGhost, isPartial, mediaTypeShort } from './Roles.js'
 import { exceedsMaxDeletions } from './safetyCap.js'
 import { decideTaggedRoots } from './TaggedRootRules.js'
+import { applyTimeBuckets } from './BucketRules.js'
+import { decideBuildCaches, markBuildCaches } from './BuildCache.js'
+import type { RepoState } from './RepoState.js'
+import { decideRepoStateRoots, repoStateWarnings, restrictToClosedPullRequest } from './RepoStateRules.js'
 import { Act, Verdicts } from './Verdicts.js'
 
 /**
@@ -37,6 +41,7 @@ export function plan(input: PlanInput, policy: Policy): Plan {
     if (mayReferenceOthers(g, i)) holders.push(i)
   }
   const roles = classifyRoles(g, unknown)
+  const buildCache = markBuildCaches(g, policy, roles)
   const ctx: PlanContext = {
     packageName: input.packageName,
     g,
@@ -48,12 +53,13 @@ export function plan(input: PlanInput, policy: Policy): Plan {
   }
   structureWarnings(ctx, unknown, holders.length > 0)
   patternWarnings(ctx)
+  repoStateWarnings(ctx, input.repoState)
 
   // Name a read that failed rather than one that was skipped because of it.
   const holder = holders.find(i => g.state[i] === ManifestState.failed) ?? holders[0]
   if (holders.length > 0) holdEverything(ctx, unknown, holder)
   else {
-    decideSeeds(ctx, unknown, roles)
+    decideSeeds(ctx, unknown, roles, input.repoState, buildCache)
     keepOwnerlessLoops(ctx)
     spread(ctx, Act.keep, seedsWith(ctx, Act.keep))
     spread(ctx, Act.delete, seedsWith(ctx, Act.delete))
@@ -174,7 +180,13 @@ function holdEverything(ctx: PlanContext, unknown: Uint8Array, holder: number): 
   }
 }
 
-function decideSeeds(ctx: PlanContext, unknown: Uint8Array, roles: readonly Role[]): void {
+function decideSeeds(
+  ctx: PlanContext,
+  unknown: Uint8Array,
+  roles: readonly Role[],
+  repoState: RepoState | undefined,
+  buildCache: Uint8Array
+): void {
   const { g, policy, v } = ctx
   const loops = referenceLoops(g)
   const keepDigests = new Set(policy.keepDigests)
@@ -214,8 +226,17 @@ function decideSeeds(ctx: PlanContext, unknown: Uint8Array, roles: readonly Role
     if (g.rootTags[i].length > 0) tagged.push(i)
     else if (g.inStart[i] === g.inStart[i + 1]) orphans.push(i)
   }
-  decideTaggedRoots(ctx, tagged)
+  // pr-tag / branch-tag first, then build caches by their own rule, then the ordinary tag rules and buckets.
+  const rest = decideRepoStateRoots(ctx, repoState, tagged)
+  decideBuildCaches(
+    ctx,
+    rest.filter(i => buildCache[i])
+  )
+  const ordinary = rest.filter(i => !buildCache[i])
+  decideTaggedRoots(ctx, ordinary)
+  applyTimeBuckets(ctx, ordinary)
   decideOrphans(ctx, orphans, roles)
+  restrictToClosedPullRequest(ctx, repoState)
 }
 
 /** A pinned child keeps the indexes that list it (and theirs): whoever pinned it pulls it as part of them. */
