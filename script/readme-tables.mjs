@@ -23,7 +23,8 @@ if (process.argv.includes('--write')) {
   if (!re.test(readme)) throw new Error('README.md has no <!-- action-tables --> block')
   writeFileSync(
     readmeUrl,
-    readme.replace(re, `<!-- action-tables -->\n\n${tables}\n\n<!-- /action-tables -->`)
+    // A function, so `$` sequences in descriptions (a regex ending in `$`) are not read as replacement patterns.
+    readme.replace(re, () => `<!-- action-tables -->\n\n${tables}\n\n<!-- /action-tables -->`)
   )
 } else {
   console.log(tables)

@@ -51,6 +51,12 @@ describe('keep-semver', () => {
     expect(r.of('v3.0.0-rc.1').action).toBe('delete')
   })
 
+  it('decides the README example as documented', () => {
+    const r = planWith(releases(), { 'keep-semver': 'majors, minors=2', 'delete-tags': 'v*' })
+    expect(r.deleted().sort()).toEqual(['v1.0.0', 'v1.0.1', 'v1.1.0', 'v2.0.0', 'v2.1.0', 'v3.0.0-rc.1'])
+    expect(r.of('v2.2.0').reason).toContain('newest release of major 2')
+  })
+
   it('keeps the last N patches of each selected minor line, and N majors only', () => {
     const r = planWith(releases(), { 'keep-semver': 'minors=2, patches=2', 'delete-tags': 'v*' })
     expect(r.kept().sort()).toEqual(['1.5', 'latest', 'sha-1234567', 'v2.1.0', 'v2.1.1', 'v2.2.0'])

@@ -24,6 +24,10 @@ const POLICY_INPUTS = [
   'delete-ghost-indexes',
   'delete-partial-indexes',
   'max-deletions',
+  'keep-semver',
+  'keep-semver-prereleases',
+  'group-by',
+  'delete-dangling',
   'untag'
 ] as const
 
