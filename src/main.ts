@@ -59,7 +59,7 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       // GitHub documents 80 content-creating requests a minute; deletes are paced to that ceiling and slow
       // down further whenever GitHub answers with retry-after (the throttling plugin).
       writeGapMs: WRITE_GAP_MS,
-      writeConcurrency: 2
+      writeConcurrency: 1
     })
     const registry = new RegistryClient({
       registryUrl: settings.registryUrl,

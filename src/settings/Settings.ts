@@ -32,4 +32,8 @@ export interface Settings {
   readonly pins: PinSettings
   /** cache: manifests kept across runs. */
   readonly cache: CacheSettings
+  /** repository: where pr-tag and branch-tag look up pull requests and branches (default: the current one). */
+  readonly repository?: { readonly owner: string; readonly repo: string }
+  /** fail-on-noop: a rule that matched nothing fails the run (otherwise a warning). */
+  readonly failOnNoop?: boolean
 }

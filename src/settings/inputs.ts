@@ -24,6 +24,15 @@ const POLICY_INPUTS = [
   'delete-ghost-indexes',
   'delete-partial-indexes',
   'max-deletions',
+  'pr-tag',
+  'pr-grace',
+  'branch-tag',
+  'keep-daily',
+  'keep-weekly',
+  'keep-monthly',
+  'keep-yearly',
+  'build-cache-tags',
+  'keep-n-build-cache',
   'keep-semver',
   'keep-semver-prereleases',
   'group-by',
@@ -32,6 +41,14 @@ const POLICY_INPUTS = [
 ] as const
 
 const MAX_RESTORE_WINDOW_MS = 30 * 24 * 3600 * 1000
+
+/** `owner/repo` for pr-tag and branch-tag lookups; undefined when neither the input nor GITHUB_REPOSITORY names one. */
+function parseRepository(value: string): { owner: string; repo: string } | undefined {
+  if (value === '') return undefined
+  const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(value)
+  if (!m) throw new InputError('repository', value, 'a repository written `owner/name`, such as `acme/app`')
+  return { owner: m[1], repo: m[2] }
+}
 
 /** Splits a list input on newlines and commas; blank entries and surrounding spaces are dropped. */
 export function splitList(value: string): string[] {
@@ -186,6 +203,8 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
     restoreFrom,
     restoreWithinMs,
     pins: readPinSettings(read, registryUrl),
-    cache: readCacheSettings(read('cache'), env)
+    cache: readCacheSettings(read('cache'), env),
+    repository: parseRepository(read('repository') || env.GITHUB_REPOSITORY || ''),
+    failOnNoop: parseBool('fail-on-noop', read('fail-on-noop'), false)
   }
 }
