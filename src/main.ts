@@ -3,6 +3,8 @@ import { createManifestCache } from './cache/createManifestCache.js'
 import { PackagesClient } from './github/PackagesClient.js'
 import type { Logger } from './http/Logger.js'
 import { octokitRepoReader } from './pins/scanRepositories.js'
+import { octokitRepoState } from './github/RepoStateClient.js'
+import { createRepoStateSource } from './run/repoState.js'
 import { RegistryClient } from './registry/RegistryClient.js'
 import { RequestBudget } from './execute/RequestBudget.js'
 import { installSignalHandlers } from './execute/signals.js'
@@ -84,7 +86,8 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
         logger: coreLogger,
         now: overrides.now ?? Date.now
       }),
-      repoReader: octokitRepoReader(packages.octokit)
+      repoReader: octokitRepoReader(packages.octokit),
+      repoState: createRepoStateSource(settings, env, octokitRepoState(packages.octokit), coreLogger)
     }
     switch (settings.mode) {
       case 'prune':

@@ -5,6 +5,7 @@ import type { Plan, PlanInput } from '../../src/planner/Plan.js'
 import { plan } from '../../src/planner/planner.js'
 import type { Policy } from '../../src/planner/Policy.js'
 import { parseReferrerTag } from '../../src/planner/ReferrerTags.js'
+import { selectSemverTags } from '../../src/planner/SemverRules.js'
 import { NOW } from './packageBuilder.js'
 import { PATTERNS, packageArb, readFacts, type RandomPackage } from './randomPackage.js'
 
@@ -21,12 +22,12 @@ function policyArb(maxVersions: number): fc.Arbitrary<PolicyChoice> {
       keep: fc.subarray(PATTERNS, { maxLength: 2 }),
       del: fc.subarray(PATTERNS, { maxLength: 3 }),
       // Each optional limit is unset half of the time (fc.option alone would set it five times in six).
-      keepN: fc.option(fc.integer({ min: 0, max: 4 }), { freq: 1 }),
-      olderThan: fc.option(fc.integer({ min: 0, max: 40 }), { freq: 1 }),
+      keepN: fc.option(fc.integer({ min: 0, max: 4 }), { freq: 2 }),
+      olderThan: fc.option(fc.integer({ min: 0, max: 40 }), { freq: 2 }),
       ageBy: fc.constantFrom('updated', 'created'),
       deleteUntagged: fc.integer({ min: 0, max: 3 }).map(k => k > 0),
       grace: fc.integer({ min: 0, max: 20 }),
-      keepNUntagged: fc.option(fc.integer({ min: 0, max: 3 }), { freq: 1 }),
+      keepNUntagged: fc.option(fc.integer({ min: 0, max: 3 }), { freq: 2 }),
       ghost: fc.boolean(),
       partial: fc.boolean(),
       // A cap one time in four.
@@ -36,6 +37,21 @@ function policyArb(maxVersions: number): fc.Arbitrary<PolicyChoice> {
         { weight: 1, arbitrary: fc.integer({ min: 0, max: 100 }).map(p => `${p}%`) }
       ),
       untag: fc.boolean(),
+      semver: fc.option(
+        fc.constantFrom(
+          'majors',
+          'majors=1, minors=2',
+          'minors=all, patches=2',
+          'majors=2, minors=1, patches=all'
+        ),
+        { freq: 2 }
+      ),
+      prereleases: fc.boolean(),
+      // Only with keep-n-tagged (compilePolicy refuses group-by without it).
+      groupBy: fc.option(fc.constantFrom('^pr-(\\d+)', '^(v\\d+)', '/^(.+)-[0-9a-f]{3,7}$/', '^(\\w)'), {
+        freq: 2
+      }),
+      dangling: fc.boolean(),
       keepDigestIdx: idxs,
       pinnedIdx: idxs
     })
@@ -54,7 +70,11 @@ function policyArb(maxVersions: number): fc.Arbitrary<PolicyChoice> {
         'delete-ghost-indexes': String(r.ghost),
         'delete-partial-indexes': String(r.partial),
         'max-deletions': r.maxDel ?? '',
-        untag: String(r.untag)
+        untag: String(r.untag),
+        'keep-semver': r.semver ?? '',
+        'keep-semver-prereleases': String(r.prereleases),
+        'group-by': r.keepN === null ? '' : (r.groupBy ?? ''),
+        'delete-dangling': String(r.dangling)
       })
     }))
 }
@@ -85,9 +105,17 @@ function checkInvariants(pkg: RandomPackage, policy: Policy, result: Plan): void
       throw new Error(`deleted ${versions[owned].id} although kept ${versions[owner].id} owns it`)
     }
   }
+  // keep-semver selects among the package's image tags; a version carrying a selected tag stays.
+  const imageTagsOf = versions.map(v => v.tags.filter(t => !parseReferrerTag(t)))
+  const semverKept = policy.keepSemver ? selectSemverTags(policy.keepSemver, imageTagsOf.flat()) : new Map()
   for (let k = 0; k < versions.length; k++) {
     const d = result.decisions[k]
     if (d.action === 'delete') {
+      if (imageTagsOf[k].some(t => semverKept.has(t))) throw new Error('deleted a keep-semver release')
+      // Without delete-dangling, a signature or referrer goes only with what it describes.
+      const referrer = ['signature', 'sbom', 'attestation', 'referrer'].includes(d.role)
+      if (referrer && d.rule !== 'closure' && !(policy.deleteDangling && d.rule === 'dangling-referrer'))
+        throw new Error(`deleted a ${d.role} by ${d.rule}`)
       if (policy.keepDigests.includes(versions[k].digest)) throw new Error('deleted a keep-digest')
       if (policy.pinnedDigests.includes(versions[k].digest)) throw new Error('deleted a pinned digest')
       if (d.role === 'unknown') throw new Error('deleted an unknown version')
@@ -195,6 +223,22 @@ describe('planner safety properties (fast-check)', () => {
           'partial index',
           r.decisions.some(d => d.role === 'partial-index')
         )
+        count(
+          'keep-semver',
+          r.decisions.some(d => d.rule === 'keep-semver')
+        )
+        count(
+          'group-by',
+          r.decisions.some(d => d.reason.includes('group-by group'))
+        )
+        count(
+          'dangling kept',
+          r.decisions.some(d => d.rule === 'delete-dangling')
+        )
+        count(
+          'dangling deleted',
+          r.decisions.some(d => d.rule === 'dangling-referrer' && d.action === 'delete')
+        )
         count('blocked', r.blocked !== undefined)
         count(
           'untag',
@@ -215,6 +259,10 @@ describe('planner safety properties (fast-check)', () => {
       'keeps a loop': 20,
       'partial index': 20,
       blocked: 20,
+      'keep-semver': 50,
+      'group-by': 30,
+      'dangling kept': 20,
+      'dangling deleted': 10,
       untag: 5,
       'last tagged version': 5
     }

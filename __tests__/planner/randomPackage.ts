@@ -26,7 +26,14 @@ export const TAG_POOL = [
   'dev',
   'main',
   'sha-abc',
-  'v1-rc'
+  'v1-rc',
+  // Full versions for keep-semver (a prerelease, both spellings) and a tag group-by can split.
+  'v1.2.3',
+  '1.2.4',
+  'v2.0.0',
+  'v2.0.1',
+  'v2.0.0-rc.1',
+  'pr-5-abc1234'
 ]
 export const PATTERNS = ['v*', 'pr-*', 'latest', '/^v\\d+$/', 'dev', '*', 'main', '/pr-[12]/', 'nomatch-*']
 

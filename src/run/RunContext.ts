@@ -6,6 +6,7 @@ import type { RequestBudget } from '../execute/RequestBudget.js'
 import type { ManifestSource } from '../registry/ManifestSource.js'
 import type { Settings } from '../settings/Settings.js'
 import type { PackageRef } from '../model/PackageVersion.js'
+import type { RepoStateSource } from './repoState.js'
 
 /** What every mode needs: validated settings, the two clients, the shared budget and the cancel signal. */
 export interface RunContext {
@@ -21,6 +22,8 @@ export interface RunContext {
   readonly manifestCache?: ManifestCache
   /** Reads other repositories' files for protect-pinned-repositories (read-only REST). */
   readonly repoReader?: RepoFileReader
+  /** Pull request and branch state for pr-tag / branch-tag; absent when no such rule is set. */
+  readonly repoState?: RepoStateSource
 }
 
 /** The registry repository of a package: `owner/name`, lowercase as the OCI name grammar requires. */

@@ -27,7 +27,11 @@ export async function planPackage(ctx: RunContext, pkg: PackageRef): Promise<Pla
   ctx.logger.debug(
     `${pkg.name}: ${facts.size} manifests read in ${rounds} rounds${truncated ? ' (truncated)' : ''}`
   )
-  const p = plan({ packageName: pkg.name, versions, manifests: facts, now: ctx.now() }, ctx.settings.policy)
+  const repoState = await ctx.repoState?.forVersions(versions, ctx.budget)
+  const p = plan(
+    { packageName: pkg.name, versions, manifests: facts, now: ctx.now(), ...(repoState ? { repoState } : {}) },
+    ctx.settings.policy
+  )
   return { plan: p, manifests: facts }
 }
 
