@@ -29,7 +29,13 @@ export async function planPackage(ctx: RunContext, pkg: PackageRef): Promise<Pla
   )
   const repoState = await ctx.repoState?.forVersions(versions, ctx.budget)
   const p = plan(
-    { packageName: pkg.name, versions, manifests: facts, now: ctx.now(), ...(repoState ? { repoState } : {}) },
+    {
+      packageName: pkg.name,
+      versions,
+      manifests: facts,
+      now: ctx.now(),
+      ...(repoState ? { repoState } : {})
+    },
     ctx.settings.policy
   )
   return { plan: p, manifests: facts }
