@@ -32,7 +32,7 @@ describe('collectAnnotations', () => {
         message: `manifest ${dg('50')} could not be read: 500`
       },
       {
-        level: 'notice',
+        level: 'warning',
         title: 'app: a rule matched nothing',
         message: 'keep-tags `release-*` matched no tag'
       }

@@ -20,7 +20,7 @@ const WARNING_LEVEL: Record<WarningKind, AnnotationLevel> = {
   'partial-index': 'warning',
   'ghost-index': 'warning',
   'unknown-manifest': 'warning',
-  'rule-matched-nothing': 'notice',
+  'rule-matched-nothing': 'warning',
   'max-deletions': 'warning',
   'last-tagged-version': 'notice',
   cycle: 'warning',

@@ -161,6 +161,21 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
     if (broken > 0 && settings.failOnBroken)
       core.setFailed(`${broken} tag(s) do not resolve in full after the prune`)
   }
+  const noop = noopFailure(settings.failOnNoop === true, reports)
+  if (noop) core.setFailed(noop)
   if (!status.ok) core.setFailed(status.message)
   else core.info(status.message)
+}
+
+/**
+ * fail-on-noop: a rule that matched nothing (a pattern with no tag, a pr-tag with no pull request tag) fails
+ * the run, naming each; otherwise it stays a warning annotation and a summary line.
+ */
+export function noopFailure(failOnNoop: boolean, reports: readonly PackageReport[]): string | undefined {
+  if (!failOnNoop) return undefined
+  const messages = reports.flatMap(r =>
+    r.plan.warnings.filter(w => w.kind === 'rule-matched-nothing').map(w => w.message)
+  )
+  if (messages.length === 0) return undefined
+  return `fail-on-noop: ${messages.length === 1 ? 'a rule' : `${messages.length} rules`} matched nothing: ${messages.join(' ')}`
 }
