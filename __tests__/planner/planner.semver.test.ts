@@ -121,6 +121,24 @@ describe('keep-semver', () => {
     expect(r.of('v2.0.0').action).toBe('delete')
   })
 
+  it('says so when it finds no release in the package', () => {
+    const p = new PackageBuilder()
+    tagged(p, [
+      ['v1', 10],
+      ['2.0.0-rc.1', 5]
+    ])
+    expect(planWith(p, { 'keep-semver': 'majors' }).plan.warnings).toEqual([
+      {
+        kind: 'rule-matched-nothing',
+        message:
+          "keep-semver 'majors' finds no release among the 2 tags of app (it reads `1.2.3` or `v1.2.3`; prereleases only with keep-semver-prereleases)."
+      }
+    ])
+    const pre = planWith(p, { 'keep-semver': 'majors', 'keep-semver-prereleases': 'true' })
+    expect(pre.plan.warnings).toEqual([])
+    expect(pre.of('2.0.0-rc.1').rule).toBe('keep-semver')
+  })
+
   it('reads only strict versions, with an optional v: no coercion of `v1`, `1.2` or `sha-1234567`', () => {
     expect(tagVersion('v1.2.3')?.version).toBe('1.2.3')
     expect(tagVersion('1.2.3-rc.1')?.prerelease).toEqual(['rc', 1])
@@ -168,6 +186,16 @@ describe('group-by', () => {
     expect(r.of('nightly').action).toBe('delete')
     // Without group-by the same limit keeps one candidate in all.
     expect(planWith(prs(), { 'keep-n-tagged': '1' }).kept()).toEqual(['pr-50-ccc3333'])
+  })
+
+  it('says so when the regex groups no candidate', () => {
+    const r = planWith(prs(), { 'group-by': '^release-(\\d+)', 'keep-n-tagged': '1' })
+    expect(r.plan.warnings).toContainEqual({
+      kind: 'rule-matched-nothing',
+      message:
+        "group-by '^release-(\\d+)' matches none of the 7 candidates of app, so keep-n-tagged counts them as one group."
+    })
+    expect(planWith(prs(), { 'group-by': '^pr-(\\d+)-', 'keep-n-tagged': '1' }).plan.warnings).toEqual([])
   })
 
   it('older-than still has to agree, per candidate', () => {

@@ -1,3 +1,4 @@
+import type { PlanContext } from './PlanContext.js'
 import type { TagGrouping } from './Policy.js'
 import { PolicyError } from './PolicyError.js'
 
@@ -89,4 +90,13 @@ export function rankInGroups(
 /** How a reason names the group, after `candidates in `. */
 export function describeGroup(key: GroupKey): string {
   return key === UNGROUPED ? 'no group-by group' : `group-by group '${key}'`
+}
+
+/** A group-by regex that groups no candidate counts them all together: keep-n-tagged as if it were unset. */
+export function warnIfNoGroup(ctx: PlanContext, grouping: TagGrouping, ranks: readonly GroupRank[]): void {
+  if (ranks.length === 0 || ranks.some(r => r.group !== UNGROUPED)) return
+  ctx.warnings.push({
+    kind: 'rule-matched-nothing',
+    message: `group-by '${grouping.source}' matches none of the ${ranks.length} candidates of ${ctx.packageName}, so keep-n-tagged counts them as one group.`
+  })
 }

@@ -1,4 +1,5 @@
 import { compare, parse, type SemVer } from 'semver'
+import type { PlanContext } from './PlanContext.js'
 import type { KeepSemver } from './Policy.js'
 import { PolicyError } from './PolicyError.js'
 
@@ -123,4 +124,20 @@ export function describe(rule: KeepSemver): string {
   if (rule.majors !== undefined) parts.push(`majors=${rule.majors}`)
   if (rule.minors !== undefined) parts.push(`minors=${rule.minors}`, `patches=${rule.patches}`)
   return parts.join(', ')
+}
+
+/** keep-semver that finds no release in a package with image tags is most likely a tag scheme it cannot read. */
+export function warnIfNoRelease(
+  ctx: PlanContext,
+  rule: KeepSemver,
+  selected: ReadonlyMap<string, string>
+): void {
+  if (selected.size > 0) return
+  let tagCount = 0
+  for (let i = 0; i < ctx.g.size; i++) tagCount += ctx.g.rootTags[i].length
+  if (tagCount === 0) return
+  ctx.warnings.push({
+    kind: 'rule-matched-nothing',
+    message: `keep-semver '${rule.source}' finds no release among the ${tagCount} tags of ${ctx.packageName} (it reads \`1.2.3\` or \`v1.2.3\`${rule.prereleases ? '' : '; prereleases only with keep-semver-prereleases'}).`
+  })
 }

@@ -3,9 +3,9 @@ import { byNewest, type PlanContext } from './PlanContext.js'
 import { describeTags } from './Reasons.js'
 import { isGhost, isPartial } from './Roles.js'
 import { firstMatch } from './TagMatcher.js'
-import { describeGroup, rankInGroups } from './GroupRules.js'
+import { describeGroup, rankInGroups, warnIfNoGroup } from './GroupRules.js'
 import type { ImageGraph } from './ImageGraph.js'
-import { selectSemverTags } from './SemverRules.js'
+import { selectSemverTags, warnIfNoRelease } from './SemverRules.js'
 import { Act } from './Verdicts.js'
 
 interface Candidate {
@@ -37,6 +37,7 @@ export function decideTaggedRoots(ctx: PlanContext, roots: readonly number[]): v
   // Which releases exist is a fact of the whole package, not of the roots still undecided (a pinned 2.0.1
   // must not make 2.0.0 the newest of major 2).
   const semverKept = policy.keepSemver ? selectSemverTags(policy.keepSemver, allRootTags(g)) : undefined
+  if (semverKept) warnIfNoRelease(ctx, policy.keepSemver!, semverKept)
 
   for (const i of roots) {
     const tags = g.rootTags[i]
@@ -113,6 +114,7 @@ export function decideTaggedRoots(ctx: PlanContext, roots: readonly number[]): v
         policy.groupBy
       )
     : undefined
+  if (grouped) warnIfNoGroup(ctx, policy.groupBy!, grouped)
   for (let k = 0; k < candidates.length; k++) {
     const c = candidates[k]
     const rank = grouped ? grouped[k].rank : k
