@@ -10,9 +10,9 @@ export const UNGROUPED = Symbol('ungrouped')
 export type GroupKey = string | typeof UNGROUPED
 
 /**
- * Compiles `group-by` (which needs keep-n-tagged). The regex is not anchored (write `^`/`$` as needed); its first capture group is the
- * group. Refused when it has no capture group: every tag would land in one group, which is keep-n-tagged
- * without group-by and almost certainly not what was meant.
+ * Compiles `group-by` (which needs keep-n-tagged). The regex is not anchored (write `^`/`$` as needed); its
+ * first capture group is the group. Refused without a capture group: every tag would land in one group, which
+ * is keep-n-tagged without group-by and almost certainly not what was meant.
  */
 export function compileGroupBy(value: string, keepNTaggedSet: boolean): TagGrouping | undefined {
   if (value === '') return undefined
@@ -92,7 +92,7 @@ export function describeGroup(key: GroupKey): string {
   return key === UNGROUPED ? 'no group-by group' : `group-by group '${key}'`
 }
 
-/** A group-by regex that groups no candidate counts them all together: keep-n-tagged as if it were unset. */
+/** A group-by regex that groups no candidate counts them all together, as if group-by were unset. */
 export function warnIfNoGroup(ctx: PlanContext, grouping: TagGrouping, ranks: readonly GroupRank[]): void {
   if (ranks.length === 0 || ranks.some(r => r.group !== UNGROUPED)) return
   ctx.warnings.push({
