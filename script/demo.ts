@@ -1,7 +1,8 @@
 /**
  * The demo: start the GHCR simulator on 127.0.0.1 with a realistic package, then run the bundled action
  * (dist/index.js) exactly as the Actions runner does — INPUT_* variables, GITHUB_STEP_SUMMARY, GITHUB_OUTPUT —
- * first in dry-run (the plan), then for real, then `mode: validate`, then `mode: restore` from the journal.
+ * first in dry-run (the plan), then for real, then `mode: validate`, then `mode: restore` from the journal, the
+ * local CLI, a scheduled sweep of closed pull requests' images, and a pull request's `closed` event.
  *
  *   npm run demo               all four stages
  *   npm run demo -- --dry-run  only the dry-run plan
@@ -62,7 +63,8 @@ function asRunnerShowsIt(line: string): string | undefined {
 async function runAction(
   sim: Simulator,
   stage: string,
-  inputs: Record<string, string>
+  inputs: Record<string, string>,
+  extraEnv: NodeJS.ProcessEnv = {}
 ): Promise<StageResult> {
   const dir = path.join(out, stage)
   mkdirSync(dir, { recursive: true })
@@ -84,7 +86,8 @@ async function runAction(
     GITHUB_WORKSPACE: checkout,
     // The cross-run manifest cache in a directory (on a runner: the Actions cache): stages after the first read
     // only manifests they have not seen.
-    GHCR_RETENTION_CACHE_DIR: path.join(out, 'manifest-cache')
+    GHCR_RETENTION_CACHE_DIR: path.join(out, 'manifest-cache'),
+    ...extraEnv
   }
   const all: Record<string, string> = {
     token: sim.token,
@@ -178,6 +181,17 @@ async function main(): Promise<void> {
     const scenario = buildRealisticScenario({ owner: 'acme', name: 'app', now: NOW })
     for (const pkg of scenario.packages) sim.loadPackage(pkg)
     writeCheckout(sim, scenario.refs)
+    // The repository behind the package: pull request 12 was merged two days ago, 50 is open (its tags: pr-12, pr-50).
+    const repo = sim.state.addRepo('acme', 'app')
+    repo.addBranch('main', undefined, true)
+    repo.addPull({
+      number: 12,
+      headRef: 'feature/login',
+      state: 'closed',
+      closedAt: NOW - 2 * 86_400_000,
+      mergedAt: NOW - 2 * 86_400_000
+    })
+    repo.addPull({ number: 50, headRef: 'fix/cache' })
     console.log(`GHCR simulator: REST ${sim.apiUrl}, registry ${sim.registryUrl}`)
 
     const policy = {
@@ -209,12 +223,31 @@ async function main(): Promise<void> {
     })
     console.log(`\noutputs: ${JSON.stringify(restore.outputs, null, 2)}`)
     const list = await runCli(sim, ['--mode', 'list', '--owner', 'acme', '--packages', policy.packages])
+    // The nightly sweep: pull request states are looked up for the numbers in tags; #12 (merged) goes, #50 stays.
+    const prPolicy = { packages: 'app', 'pr-tag': 'pr-{number}', repository: 'acme/app' }
+    const sweep = await runAction(sim, '6-sweep', { ...prPolicy, 'pr-grace': '1d' })
+    console.log(`\noutputs: ${JSON.stringify(sweep.outputs, null, 2)}`)
+    // Pull request 50 is merged: its `closed` event deletes exactly its images, nothing else, no lookups.
+    repo.closePull(50, true)
+    const event = path.join(out, 'pull_request-closed-50.json')
+    writeFileSync(
+      event,
+      JSON.stringify({ action: 'closed', number: 50, pull_request: { number: 50, merged: true } })
+    )
+    const closed = await runAction(
+      sim,
+      '7-pr-closed',
+      { ...prPolicy, 'fail-on-noop': 'true' },
+      { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: event }
+    )
+    console.log(`\noutputs: ${JSON.stringify(closed.outputs, null, 2)}`)
     const rest = sim.requests.filter(r => r.side === 'rest').length
     const registry = sim.requests.filter(r => r.side === 'registry').length
     console.log(
       `\nthe simulator answered ${rest} REST and ${registry} registry requests; reports are in ${out}/`
     )
-    for (const r of [prune, validate, restore, list]) if (r.code !== 0) process.exitCode = r.code
+    for (const r of [prune, validate, restore, list, sweep, closed])
+      if (r.code !== 0) process.exitCode = r.code
   } finally {
     await sim.close()
   }
