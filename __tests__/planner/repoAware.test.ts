@@ -190,6 +190,8 @@ describe('build caches', () => {
       'build-cache'
     ])
     expect(kept.of('c3')).toMatchObject({ action: 'keep', rule: 'build-cache' })
+    // Its blobs are not package versions: no ghost-index warning for a cache index.
+    expect(kept.result.warnings.filter(w => w.digest === dg('c3'))).toEqual([])
     // keep-n-tagged 0 deletes v1 but no build cache: they never take a keep-n-tagged slot.
     expect(kept.deleted()).toEqual(['v1'])
     const pruned = run(p, { 'keep-n-build-cache': '1' })

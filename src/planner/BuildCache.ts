@@ -93,3 +93,17 @@ export function decideBuildCaches(ctx: PlanContext, roots: readonly number[]): v
     }
   })
 }
+
+/**
+ * A BuildKit cache index lists layer blobs and its cache config, which are never package versions: it looks
+ * like a ghost or partial index but is whole. Its warnings would only alarm.
+ */
+export function dropBuildCacheIndexWarnings(ctx: PlanContext, cache: Uint8Array): void {
+  const { g, warnings } = ctx
+  for (let k = warnings.length - 1; k >= 0; k--) {
+    const w = warnings[k]
+    if (w.kind !== 'ghost-index' && w.kind !== 'partial-index') continue
+    const i = w.digest === undefined ? undefined : g.nodeOf.get(w.digest)
+    if (i !== undefined && cache[i]) warnings.splice(k, 1)
+  }
+}

@@ -14,7 +14,7 @@ import { classifyRoles, isGhost, isPartial, mediaTypeShort } from './Roles.js'
 import { exceedsMaxDeletions } from './safetyCap.js'
 import { decideTaggedRoots } from './TaggedRootRules.js'
 import { applyTimeBuckets } from './BucketRules.js'
-import { decideBuildCaches, markBuildCaches } from './BuildCache.js'
+import { decideBuildCaches, dropBuildCacheIndexWarnings, markBuildCaches } from './BuildCache.js'
 import type { RepoState } from './RepoState.js'
 import { decideRepoStateRoots, repoStateWarnings, restrictToClosedPullRequest } from './RepoStateRules.js'
 import { Act, Verdicts } from './Verdicts.js'
@@ -52,6 +52,7 @@ export function plan(input: PlanInput, policy: Policy): Plan {
     warnings: []
   }
   structureWarnings(ctx, unknown, holders.length > 0)
+  dropBuildCacheIndexWarnings(ctx, buildCache)
   patternWarnings(ctx)
   repoStateWarnings(ctx, input.repoState)
 
