@@ -122,6 +122,15 @@ describe('pull request rules', () => {
       kind: 'rule-matched-nothing',
       message: "pr-tag 'pr-{number}' finds no tag of closed pull request #99 among the 5 tags of app."
     })
+    // Two templates, one pull request: one warning naming both.
+    const two = run(
+      p,
+      { 'pr-tag': 'pr-{number}, pr-{number}-*' },
+      { repository: 'acme/app', closedPullRequest: 99 }
+    )
+    expect(two.result.warnings.filter(w => w.message.includes('#99')).map(w => w.message)).toEqual([
+      "pr-tag 'pr-{number}', 'pr-{number}-*' finds no tag of closed pull request #99 among the 5 tags of app."
+    ])
   })
 })
 

@@ -73,28 +73,25 @@ export function repoStateWarnings(ctx: PlanContext, state: RepoState | undefined
   for (let i = 0; i < g.size; i++) tagCount += g.rootTags[i].length
   if (tagCount === 0) return
   const event = state?.closedPullRequest
+  let anyHit = false
   for (const t of policy.prTags ?? []) {
     let hit = false
-    let eventHit = false
-    for (let i = 0; i < g.size; i++) {
-      for (const tag of g.rootTags[i]) {
-        const n = t.numberOf(tag)
-        if (n === undefined) continue
-        hit = true
-        if (n === event) eventHit = true
-      }
-    }
+    for (let i = 0; i < g.size && !hit; i++) hit = g.rootTags[i].some(tag => t.numberOf(tag) !== undefined)
+    anyHit ||= hit
     if (!hit) {
       ctx.warnings.push({
         kind: 'rule-matched-nothing',
         message: `pr-tag '${t.source}' finds no pull request tag among the ${tagCount} tags of ${ctx.packageName}.`
       })
-    } else if (event !== undefined && !eventHit && !anyTagOf(ctx, event)) {
-      ctx.warnings.push({
-        kind: 'rule-matched-nothing',
-        message: `pr-tag '${t.source}' finds no tag of closed pull request #${event} among the ${tagCount} tags of ${ctx.packageName}.`
-      })
     }
+  }
+  // Once for all templates: the event's pull request has no image here.
+  if (event !== undefined && anyHit && !anyTagOf(ctx, event)) {
+    const sources = (policy.prTags ?? []).map(t => `'${t.source}'`).join(', ')
+    ctx.warnings.push({
+      kind: 'rule-matched-nothing',
+      message: `pr-tag ${sources} finds no tag of closed pull request #${event} among the ${tagCount} tags of ${ctx.packageName}.`
+    })
   }
   for (const t of policy.branchTags ?? []) {
     let hit = false
