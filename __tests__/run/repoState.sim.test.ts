@@ -151,6 +151,20 @@ describe('the action', () => {
     expect(d.filter(x => x.tags.includes('pr-50')).map(x => x.rule)).toEqual(['pr-open'])
   })
 
+  it('a branch-tag matching no tag is a warning, not a silent no-op; the branch list is still read once', async () => {
+    const before = sim.requests.filter(r => r.route === 'GET /repos/{owner}/{repo}/branches').length
+    const run = await runAction({
+      sim,
+      inputs: { packages: 'app', 'branch-tag': 'branch-{branch}', repository: 'acme/app', 'dry-run': 'true' }
+    })
+    expect(run.failed).toBeUndefined()
+    const warnings = run.journal.packages.find(p => p.name === 'app')!.warnings!.map(w => w.message)
+    expect(
+      warnings.some(m => /^branch-tag 'branch-\{branch\}' matches none of the \d+ tags of app\.$/.test(m))
+    ).toBe(true)
+    expect(sim.requests.filter(r => r.route === 'GET /repos/{owner}/{repo}/branches').length - before).toBe(2)
+  })
+
   it('on the closed event of #12 only its images go; fail-on-noop fails a run that finds none', async () => {
     const file = path.join(dir, 'closed-12.json')
     writeFileSync(file, JSON.stringify({ action: 'closed', number: 12 }))
