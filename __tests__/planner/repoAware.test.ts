@@ -139,6 +139,10 @@ describe('branch rules', () => {
     expect(sanitizeBranch('feature/login')).toBe('feature-login')
     expect(sanitizeBranch('fix/#12 @ui')).toBe('fix-12-ui')
     expect(sanitizeBranch('Release_1.2')).toBe('Release_1.2')
+    // A bare {branch} never reads a release tag as a branch.
+    const bare = compileBranchTag('{branch}')
+    expect(['latest', 'v1.2.3', '1.2', '2.0.0-rc.1'].map(t => bare.branchesOf(t))).toEqual([[], [], [], []])
+    expect(bare.branchesOf('feature-login')).toEqual(['feature-login'])
     expect(compileBranchTag('{branch}-*').branchesOf('feature-login-abc')).toEqual(
       expect.arrayContaining(['feature', 'feature-login'])
     )

@@ -68,15 +68,21 @@ export function compilePrTag(source: string, input = 'pr-tag'): PrTagTemplate {
   }
 }
 
+const RELEASE_TAG = /^(?:latest|v?\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.-]*)?)$/
+
 export function compileBranchTag(source: string, input = 'branch-tag'): BranchTagTemplate {
   const [before, after] = splitTemplate(source, '{branch}', input, FORM_BRANCH)
   const head = new RegExp(`^${globToRegex(before)}$`, 's')
   const tail = new RegExp(`^${globToRegex(after)}$`, 's')
   const branchChars = /^[a-zA-Z0-9._-]+$/
+  // A template with no literal text (`{branch}`, as metadata-action's type=ref,event=branch writes it) would
+  // read every tag as a branch; release tags (`1.2.3`, `v2`, `latest`) are never taken for one.
+  const bare = before.replace(/[*?]/g, '') === '' && after.replace(/[*?]/g, '') === ''
   return {
     source,
     branchesOf(tag) {
       const out: string[] = []
+      if (bare && RELEASE_TAG.test(tag)) return out
       // Tags are at most 128 characters, so trying every split point stays cheap.
       const starts: number[] = []
       for (let i = 0; i <= tag.length; i++) if (head.test(tag.slice(0, i))) starts.push(i)
