@@ -130,6 +130,10 @@ export class RegistryClient implements ManifestSource {
     if (!fact) {
       fact = this.limit(() => this.readManifest(repository, digest))
       this.facts.set(key, fact)
+      // A failure other than "not found" may pass (faults, a token that expired): a later ask reads again.
+      void fact.then(f => {
+        if (!f.ok && !f.notFound && this.facts.get(key) === fact) this.facts.delete(key)
+      })
     }
     return fact
   }

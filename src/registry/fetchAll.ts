@@ -16,6 +16,8 @@ export interface FetchAllOptions {
   readonly maxRounds?: number
   /** Called after each round with the number of digests it read (progress for long runs). */
   readonly onRound?: (round: number, fetched: number) => void
+  /** Final rounds that read again the manifests whose reads failed for a reason other than 404. Default 1. */
+  readonly retryFailed?: number
 }
 
 export interface FetchAllResult {
@@ -38,9 +40,21 @@ export async function fetchAll(
   options: FetchAllOptions = {}
 ): Promise<FetchAllResult> {
   const maxRounds = options.maxRounds ?? 64
+  const retries = options.retryFailed ?? 1
+  let retried = 0
   const facts = new Map<string, ManifestFact>()
   for (let round = 1; ; round++) {
-    const wanted = [...new Set(nextFetches(versions, facts))].filter(digest => !facts.has(digest))
+    let wanted = [...new Set(nextFetches(versions, facts))].filter(digest => !facts.has(digest))
+    if (wanted.length === 0 && retried < retries) {
+      // One unreadable manifest that may be an index holds the whole package, so a read that failed for a
+      // passing reason (5xx after retries, a body that did not verify) is worth one more try at the end.
+      const failed = [...facts].filter(([, f]) => !f.ok && !f.notFound).map(([digest]) => digest)
+      if (failed.length > 0) {
+        retried++
+        for (const digest of failed) facts.delete(digest)
+        wanted = [...new Set(nextFetches(versions, facts))].filter(digest => !facts.has(digest))
+      }
+    }
     if (wanted.length === 0) return { facts, rounds: round - 1, truncated: false }
     if (round > maxRounds) return { facts, rounds: round - 1, truncated: true }
     const results = await Promise.all(wanted.map(digest => source.fetchManifest(repository, digest)))

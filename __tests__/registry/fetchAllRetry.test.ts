@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals'
+import { fetchAll } from '../../src/registry/fetchAll.js'
+import type { ManifestSource } from '../../src/registry/ManifestSource.js'
+import type { ManifestFact } from '../../src/planner/Plan.js'
+import { nextFetches } from '../../src/planner/fetchPlan.js'
+import { parseManifest, sha256Digest } from '../../src/model/Manifest.js'
+import { MediaTypes } from '../../src/model/MediaType.js'
+import type { PackageVersion } from '../../src/model/PackageVersion.js'
+
+const body = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: MediaTypes.ociManifest,
+  config: { digest: 'sha256:' + 'c'.repeat(64) },
+  layers: []
+})
+const digest = sha256Digest(body)
+const versions: PackageVersion[] = [{ id: 1, digest, tags: ['latest'], createdAt: 0, updatedAt: 0 }]
+
+/** A source whose reads fail the first `failures` times for a passing reason (a 5xx after retries). */
+function flakySource(failures: number, notFound = false): ManifestSource & { reads: number } {
+  const src = {
+    reads: 0,
+    requestCount: 0,
+    async fetchManifest(): Promise<ManifestFact> {
+      src.reads++
+      if (src.reads <= failures)
+        return { ok: false, reason: 'HTTP 503 after 4 retries', ...(notFound ? { notFound: true } : {}) }
+      return { ok: true, manifest: parseManifest(body, MediaTypes.ociManifest, digest) }
+    },
+    resolveTag: async () => undefined,
+    hasManifest: async () => true,
+    putManifest: async () => digest
+  }
+  return src
+}
+
+describe('fetchAll', () => {
+  it('reads a manifest once more at the end when its read failed for a passing reason', async () => {
+    const src = flakySource(1)
+    const { facts } = await fetchAll(src, 'acme/app', versions, nextFetches)
+    expect(facts.get(digest)?.ok).toBe(true)
+    expect(src.reads).toBe(2)
+  })
+  it('keeps the failure after the one extra try, so the planner keeps the version as unknown', async () => {
+    const src = flakySource(5)
+    const { facts } = await fetchAll(src, 'acme/app', versions, nextFetches)
+    expect(facts.get(digest)?.ok).toBe(false)
+    expect(src.reads).toBe(2)
+  })
+  it('does not read again what the registry said is not there', async () => {
+    const src = flakySource(5, true)
+    await fetchAll(src, 'acme/app', versions, nextFetches)
+    expect(src.reads).toBe(1)
+  })
+})
