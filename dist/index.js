@@ -34426,7 +34426,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25312);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(93546);
 /* istanbul ignore next */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -34436,7 +34436,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 25312:
+/***/ 93546:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39039,6 +39039,293 @@ function octokitRepoReader(octokit) {
     };
 }
 //# sourceMappingURL=scanRepositories.js.map
+;// CONCATENATED MODULE: ./lib/github/RepoStateClient.js
+const RepoStateClient_PER_PAGE = 100;
+function stateOf(p) {
+    const closedAt = p.closed_at ? Date.parse(p.closed_at) : undefined;
+    return {
+        state: p.state === 'open' ? 'open' : 'closed',
+        merged: p.merged === true || !!p.merged_at,
+        ...(closedAt !== undefined && Number.isFinite(closedAt) ? { closedAt } : {})
+    };
+}
+function linkPages(link) {
+    if (!link)
+        return { more: false };
+    const last = /<([^>]+)>;\s*rel="last"/.exec(link);
+    const lastPage = last ? Number(new URL(last[1]).searchParams.get('page')) : undefined;
+    return { more: /rel="next"/.test(link), ...(lastPage ? { last: lastPage } : {}) };
+}
+/** The client on the action's Octokit (retries, throttling and request counting included). */
+function octokitRepoState(octokit) {
+    return {
+        async pullRequest(owner, repo, number) {
+            try {
+                const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+                    owner,
+                    repo,
+                    pull_number: number
+                });
+                return stateOf(data);
+            }
+            catch (error) {
+                if (error.status === 404)
+                    return undefined;
+                throw error;
+            }
+        },
+        async pullRequestPage(owner, repo, page) {
+            const res = await octokit.request('GET /repos/{owner}/{repo}/pulls', {
+                owner,
+                repo,
+                state: 'all',
+                sort: 'created',
+                direction: 'desc',
+                per_page: RepoStateClient_PER_PAGE,
+                page
+            });
+            const { more, last } = linkPages(res.headers.link);
+            return {
+                rows: res.data.map(p => ({ number: p.number, state: stateOf(p) })),
+                more,
+                ...(last ? { lastPage: last } : {})
+            };
+        },
+        async branchPage(owner, repo, page) {
+            const res = await octokit.request('GET /repos/{owner}/{repo}/branches', {
+                owner,
+                repo,
+                per_page: RepoStateClient_PER_PAGE,
+                page
+            });
+            return { names: res.data.map(b => b.name), more: linkPages(res.headers.link).more };
+        }
+    };
+}
+//# sourceMappingURL=RepoStateClient.js.map
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+;// CONCATENATED MODULE: ./lib/run/repoState.js
+
+
+/** Pull request GETs in flight at once (read-only, but GitHub asks integrations not to burst). */
+const LOOKUP_CONCURRENCY = 4;
+/**
+ * The pull request number of a pull_request / pull_request_target `closed` event, from the event payload the
+ * runner writes to GITHUB_EVENT_PATH (https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request).
+ */
+function closedPullRequestOf(env) {
+    const name = env.GITHUB_EVENT_NAME;
+    if (name !== 'pull_request' && name !== 'pull_request_target')
+        return undefined;
+    if (!env.GITHUB_EVENT_PATH)
+        return undefined;
+    let payload;
+    try {
+        payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    if (payload.action !== 'closed')
+        return undefined;
+    const n = payload.number ?? payload.pull_request?.number;
+    return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+/**
+ * Gathers what pr-tag and branch-tag need, once per run and shared by every package: the states of the pull
+ * requests that tags name, and the branch list. Each read checks the request budget first; what could not be
+ * read stays unknown, and the planner keeps its tags.
+ */
+class RepoStateSource {
+    o;
+    pulls = new Map();
+    /** Numbers looked up and found to be no pull request (issues). */
+    absent = new Set();
+    incomplete;
+    branches;
+    budget;
+    /** REST requests this source sent, by kind, for logs and tests. */
+    requests = { pull: 0, pullPages: 0, branchPages: 0 };
+    constructor(o) {
+        this.o = o;
+    }
+    get repository() {
+        return `${this.o.owner}/${this.o.repo}`;
+    }
+    /** The repository state for one package's versions. */
+    async forVersions(versions, budget) {
+        const { policy } = this.o;
+        this.budget = budget;
+        const base = { repository: this.repository };
+        if (this.o.closedPullRequest !== undefined)
+            return { ...base, closedPullRequest: this.o.closedPullRequest };
+        const out = { ...base };
+        if (policy.prTags?.length) {
+            await this.lookUp(pullRequestNumbers(policy, versions));
+            out.pullRequests = this.pulls;
+            if (this.incomplete)
+                out.pullRequestsIncomplete = this.incomplete;
+        }
+        if (policy.branchTags?.length) {
+            this.branches ??= this.listBranches();
+            const names = await this.branches;
+            if (names)
+                out.branches = names;
+        }
+        return out;
+    }
+    /**
+     * Looks up the numbers not known yet, by whichever costs fewer requests: one GET per number, or the list of
+     * every pull request newest first (100 a page), which must reach down to the smallest number wanted.
+     */
+    async lookUp(numbers) {
+        const wanted = numbers.filter(n => !this.pulls.has(n) && !this.absent.has(n));
+        if (wanted.length === 0)
+            return;
+        const max = Math.max(...wanted);
+        const min = Math.min(...wanted);
+        // Pull requests and issues share numbers, so the list holds at most (max - min + 1) of them between the two.
+        const listCost = Math.ceil((max - min + 1) / RepoStateClient_PER_PAGE) + 1;
+        const before = this.requests.pull + this.requests.pullPages;
+        if (listCost < wanted.length)
+            await this.byList(wanted, min);
+        else
+            await this.oneByOne(wanted);
+        const sent = this.requests.pull + this.requests.pullPages - before;
+        this.o.logger.info(`Pull request states: ${wanted.length} numbers named by tags, ${sent} requests (${listCost < wanted.length ? 'listed' : 'one GET each'})` +
+            (this.incomplete ? `; incomplete: ${this.incomplete}` : ''));
+    }
+    async oneByOne(wanted) {
+        let next = 0;
+        const worker = async () => {
+            while (next < wanted.length && !this.incomplete) {
+                const n = wanted[next++];
+                if (!this.acquire())
+                    return;
+                try {
+                    this.requests.pull++;
+                    const state = await this.o.api.pullRequest(this.o.owner, this.o.repo, n);
+                    if (state)
+                        this.pulls.set(n, state);
+                    else
+                        this.absent.add(n);
+                }
+                catch (error) {
+                    this.o.logger.warning(`Pull request #${n} of ${this.repository}: ${error.message}`);
+                }
+                finally {
+                    this.budget.release();
+                }
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, wanted.length) }, worker));
+    }
+    async byList(wanted, min) {
+        const left = new Set(wanted);
+        for (let page = 1; left.size > 0; page++) {
+            if (!this.acquire())
+                return;
+            let result;
+            try {
+                this.requests.pullPages++;
+                result = await this.o.api.pullRequestPage(this.o.owner, this.o.repo, page);
+            }
+            catch (error) {
+                this.incomplete = `listing pull requests failed: ${error.message}`;
+                return;
+            }
+            finally {
+                this.budget.release();
+            }
+            let lowest = Infinity;
+            for (const row of result.rows) {
+                this.pulls.set(row.number, row.state);
+                left.delete(row.number);
+                lowest = Math.min(lowest, row.number);
+            }
+            if (!result.more || lowest < min)
+                break;
+        }
+        // The list went past them: these numbers are issues, not pull requests.
+        for (const n of left)
+            this.absent.add(n);
+    }
+    async listBranches() {
+        const names = new Set();
+        for (let page = 1;; page++) {
+            if (!this.acquire())
+                return undefined;
+            try {
+                this.requests.branchPages++;
+                const result = await this.o.api.branchPage(this.o.owner, this.o.repo, page);
+                for (const n of result.names)
+                    names.add(n);
+                if (!result.more)
+                    break;
+            }
+            catch (error) {
+                this.o.logger.warning(`Branches of ${this.repository} could not be listed: ${error.message}`);
+                return undefined;
+            }
+            finally {
+                this.budget.release();
+            }
+        }
+        this.o.logger.info(`Branches of ${this.repository}: ${names.size} (${this.requests.branchPages} requests)`);
+        return names;
+    }
+    /** Checks before reserving, so a refused lookup does not mark the run's budget spent for the deletes. */
+    acquire() {
+        if (this.budget.allows(1) && this.budget.tryAcquire(1))
+            return true;
+        this.incomplete ??= `the request budget was reached (${this.budget.describe()})`;
+        return false;
+    }
+}
+/** Every pull request number a tag of these versions names under pr-tag. */
+function pullRequestNumbers(policy, versions) {
+    const found = new Set();
+    for (const v of versions) {
+        for (const tag of v.tags) {
+            for (const t of policy.prTags ?? []) {
+                const n = t.numberOf(tag);
+                if (n !== undefined) {
+                    found.add(n);
+                    break;
+                }
+            }
+        }
+    }
+    return [...found].sort((a, b) => a - b);
+}
+/**
+ * The run's source of repository state, or undefined when no rule needs one. Without a repository (no
+ * `repository` input and no GITHUB_REPOSITORY, e.g. the local CLI) nothing is looked up: the planner keeps
+ * every pull request and branch tag, saying so.
+ */
+function createRepoStateSource(settings, env, api, logger) {
+    const { policy } = settings;
+    if (!policy.prTags?.length && !policy.branchTags?.length)
+        return undefined;
+    const closedPullRequest = policy.prTags?.length ? closedPullRequestOf(env) : undefined;
+    if (!settings.repository) {
+        logger.warning('pr-tag / branch-tag: no repository to look up (set `repository: owner/name`); their tags are kept');
+        return undefined;
+    }
+    if (closedPullRequest !== undefined) {
+        logger.info(`Pull request #${closedPullRequest} was closed: this run deletes its images only`);
+    }
+    return new RepoStateSource({
+        api,
+        owner: settings.repository.owner,
+        repo: settings.repository.repo,
+        policy,
+        logger,
+        ...(closedPullRequest !== undefined ? { closedPullRequest } : {})
+    });
+}
+//# sourceMappingURL=repoState.js.map
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
 /*
 How it works:
@@ -39798,6 +40085,11 @@ class RegistryClient {
         if (!fact) {
             fact = this.limit(() => this.readManifest(repository, digest));
             this.facts.set(key, fact);
+            // A failure other than "not found" may pass (faults, a token that expired): a later ask reads again.
+            void fact.then(f => {
+                if (!f.ok && !f.notFound && this.facts.get(key) === fact)
+                    this.facts.delete(key);
+            });
         }
         return fact;
     }
@@ -40708,15 +41000,21 @@ function compilePrTag(source, input = 'pr-tag') {
         }
     };
 }
+const RELEASE_TAG = /^(?:latest|v?\d+(?:\.\d+)*(?:[-+][0-9A-Za-z.-]*)?)$/;
 function compileBranchTag(source, input = 'branch-tag') {
     const [before, after] = splitTemplate(source, '{branch}', input, FORM_BRANCH);
     const head = new RegExp(`^${globToRegex(before)}$`, 's');
     const tail = new RegExp(`^${globToRegex(after)}$`, 's');
     const branchChars = /^[a-zA-Z0-9._-]+$/;
+    // A template with no literal text (`{branch}`, as metadata-action's type=ref,event=branch writes it) would
+    // read every tag as a branch; release tags (`1.2.3`, `v2`, `latest`) are never taken for one.
+    const bare = before.replace(/[*?]/g, '') === '' && after.replace(/[*?]/g, '') === '';
     return {
         source,
         branchesOf(tag) {
             const out = [];
+            if (bare && RELEASE_TAG.test(tag))
+                return out;
             // Tags are at most 128 characters, so trying every split point stays cheap.
             const starts = [];
             for (let i = 0; i <= tag.length; i++)
@@ -40793,9 +41091,9 @@ const GroupRules_FORM = 'Expected a regular expression with one capture group th
 /** Where a candidate none of whose tags matches group-by is counted: all such candidates together. */
 const UNGROUPED = Symbol('ungrouped');
 /**
- * Compiles `group-by` (which needs keep-n-tagged). The regex is not anchored (write `^`/`$` as needed); its first capture group is the
- * group. Refused when it has no capture group: every tag would land in one group, which is keep-n-tagged
- * without group-by and almost certainly not what was meant.
+ * Compiles `group-by` (which needs keep-n-tagged). The regex is not anchored (write `^`/`$` as needed); its
+ * first capture group is the group. Refused without a capture group: every tag would land in one group, which
+ * is keep-n-tagged without group-by and almost certainly not what was meant.
  */
 function compileGroupBy(value, keepNTaggedSet) {
     if (value === '')
@@ -40858,6 +41156,15 @@ function rankInGroups(tagsNewestFirst, grouping) {
 /** How a reason names the group, after `candidates in `. */
 function describeGroup(key) {
     return key === UNGROUPED ? 'no group-by group' : `group-by group '${key}'`;
+}
+/** A group-by regex that groups no candidate counts them all together, as if group-by were unset. */
+function warnIfNoGroup(ctx, grouping, ranks) {
+    if (ranks.length === 0 || ranks.some(r => r.group !== UNGROUPED))
+        return;
+    ctx.warnings.push({
+        kind: 'rule-matched-nothing',
+        message: `group-by '${grouping.source}' matches none of the ${ranks.length} candidates of ${ctx.packageName}, so keep-n-tagged counts them as one group.`
+    });
 }
 //# sourceMappingURL=GroupRules.js.map
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -40989,6 +41296,20 @@ function SemverRules_describe(rule) {
     if (rule.minors !== undefined)
         parts.push(`minors=${rule.minors}`, `patches=${rule.patches}`);
     return parts.join(', ');
+}
+/** keep-semver that finds no release in a package with image tags is most likely a tag scheme it cannot read. */
+function warnIfNoRelease(ctx, rule, selected) {
+    if (selected.size > 0)
+        return;
+    let tagCount = 0;
+    for (let i = 0; i < ctx.g.size; i++)
+        tagCount += ctx.g.rootTags[i].length;
+    if (tagCount === 0)
+        return;
+    ctx.warnings.push({
+        kind: 'rule-matched-nothing',
+        message: `keep-semver '${rule.source}' finds no release among the ${tagCount} tags of ${ctx.packageName} (it reads \`1.2.3\` or \`v1.2.3\`${rule.prereleases ? '' : '; prereleases only with keep-semver-prereleases'}).`
+    });
 }
 //# sourceMappingURL=SemverRules.js.map
 ;// CONCATENATED MODULE: ./lib/planner/compilePolicy.js
@@ -41161,6 +41482,15 @@ const POLICY_INPUTS = [
     'delete-ghost-indexes',
     'delete-partial-indexes',
     'max-deletions',
+    'pr-tag',
+    'pr-grace',
+    'branch-tag',
+    'keep-daily',
+    'keep-weekly',
+    'keep-monthly',
+    'keep-yearly',
+    'build-cache-tags',
+    'keep-n-build-cache',
     'keep-semver',
     'keep-semver-prereleases',
     'group-by',
@@ -41168,6 +41498,15 @@ const POLICY_INPUTS = [
     'untag'
 ];
 const MAX_RESTORE_WINDOW_MS = 30 * 24 * 3600 * 1000;
+/** `owner/repo` for pr-tag and branch-tag lookups; undefined when neither the input nor GITHUB_REPOSITORY names one. */
+function parseRepository(value) {
+    if (value === '')
+        return undefined;
+    const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(value);
+    if (!m)
+        throw new InputError('repository', value, 'a repository written `owner/name`, such as `acme/app`');
+    return { owner: m[1], repo: m[2] };
+}
 /** Splits a list input on newlines and commas; blank entries and surrounding spaces are dropped. */
 function splitList(value) {
     return value
@@ -41290,7 +41629,9 @@ function readSettings(read, env) {
         restoreFrom,
         restoreWithinMs,
         pins: readPinSettings(read, registryUrl),
-        cache: readCacheSettings(read('cache'), env)
+        cache: readCacheSettings(read('cache'), env),
+        repository: parseRepository(read('repository') || env.GITHUB_REPOSITORY || ''),
+        failOnNoop: parseBool('fail-on-noop', read('fail-on-noop'), false)
     };
 }
 //# sourceMappingURL=inputs.js.map
@@ -41592,8 +41933,6 @@ function isOrderlyStop(reason) {
         reason.startsWith('blocked by the safety cap'));
 }
 //# sourceMappingURL=RunStatus.js.map
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
 ;// CONCATENATED MODULE: ./lib/pins/collectPins.js
 
 
@@ -42072,7 +42411,7 @@ const WARNING_LEVEL = {
     'partial-index': 'warning',
     'ghost-index': 'warning',
     'unknown-manifest': 'warning',
-    'rule-matched-nothing': 'notice',
+    'rule-matched-nothing': 'warning',
     'max-deletions': 'warning',
     'last-tagged-version': 'notice',
     cycle: 'warning',
@@ -44583,6 +44922,8 @@ function decideTaggedRoots(ctx, roots) {
     // Which releases exist is a fact of the whole package, not of the roots still undecided (a pinned 2.0.1
     // must not make 2.0.0 the newest of major 2).
     const semverKept = policy.keepSemver ? selectSemverTags(policy.keepSemver, allRootTags(g)) : undefined;
+    if (semverKept)
+        warnIfNoRelease(ctx, policy.keepSemver, semverKept);
     for (const i of roots) {
         const tags = g.rootTags[i];
         const deletable = [];
@@ -44649,6 +44990,8 @@ function decideTaggedRoots(ctx, roots) {
     const grouped = policy.groupBy
         ? rankInGroups(candidates.map(c => c.deletable), policy.groupBy)
         : undefined;
+    if (grouped)
+        warnIfNoGroup(ctx, policy.groupBy, grouped);
     for (let k = 0; k < candidates.length; k++) {
         const c = candidates[k];
         const rank = grouped ? grouped[k].rank : k;
@@ -44845,6 +45188,21 @@ function decideBuildCaches(ctx, roots) {
         }
     });
 }
+/**
+ * A BuildKit cache index lists layer blobs and its cache config, which are never package versions: it looks
+ * like a ghost or partial index but is whole. Its warnings would only alarm.
+ */
+function dropBuildCacheIndexWarnings(ctx, cache) {
+    const { g, warnings } = ctx;
+    for (let k = warnings.length - 1; k >= 0; k--) {
+        const w = warnings[k];
+        if (w.kind !== 'ghost-index' && w.kind !== 'partial-index')
+            continue;
+        const i = w.digest === undefined ? undefined : g.nodeOf.get(w.digest);
+        if (i !== undefined && cache[i])
+            warnings.splice(k, 1);
+    }
+}
 //# sourceMappingURL=BuildCache.js.map
 ;// CONCATENATED MODULE: ./lib/planner/BranchRules.js
 
@@ -45039,31 +45397,26 @@ function repoStateWarnings(ctx, state) {
     if (tagCount === 0)
         return;
     const event = state?.closedPullRequest;
+    let anyHit = false;
     for (const t of policy.prTags ?? []) {
         let hit = false;
-        let eventHit = false;
-        for (let i = 0; i < g.size; i++) {
-            for (const tag of g.rootTags[i]) {
-                const n = t.numberOf(tag);
-                if (n === undefined)
-                    continue;
-                hit = true;
-                if (n === event)
-                    eventHit = true;
-            }
-        }
+        for (let i = 0; i < g.size && !hit; i++)
+            hit = g.rootTags[i].some(tag => t.numberOf(tag) !== undefined);
+        anyHit ||= hit;
         if (!hit) {
             ctx.warnings.push({
                 kind: 'rule-matched-nothing',
                 message: `pr-tag '${t.source}' finds no pull request tag among the ${tagCount} tags of ${ctx.packageName}.`
             });
         }
-        else if (event !== undefined && !eventHit && !anyTagOf(ctx, event)) {
-            ctx.warnings.push({
-                kind: 'rule-matched-nothing',
-                message: `pr-tag '${t.source}' finds no tag of closed pull request #${event} among the ${tagCount} tags of ${ctx.packageName}.`
-            });
-        }
+    }
+    // Once for all templates: the event's pull request has no image here.
+    if (event !== undefined && anyHit && !anyTagOf(ctx, event)) {
+        const sources = (policy.prTags ?? []).map(t => `'${t.source}'`).join(', ');
+        ctx.warnings.push({
+            kind: 'rule-matched-nothing',
+            message: `pr-tag ${sources} finds no tag of closed pull request #${event} among the ${tagCount} tags of ${ctx.packageName}.`
+        });
     }
     for (const t of policy.branchTags ?? []) {
         let hit = false;
@@ -45136,6 +45489,7 @@ function plan(input, policy) {
         warnings: []
     };
     structureWarnings(ctx, unknown, holders.length > 0);
+    dropBuildCacheIndexWarnings(ctx, buildCache);
     patternWarnings(ctx);
     repoStateWarnings(ctx, input.repoState);
     // Name a read that failed rather than one that was skipped because of it.
@@ -45507,9 +45861,22 @@ function assembleDecisions(ctx, roles, blocked) {
  */
 async function fetchAll(source, repository, versions, nextFetches, options = {}) {
     const maxRounds = options.maxRounds ?? 64;
+    const retries = options.retryFailed ?? 1;
+    let retried = 0;
     const facts = new Map();
     for (let round = 1;; round++) {
-        const wanted = [...new Set(nextFetches(versions, facts))].filter(digest => !facts.has(digest));
+        let wanted = [...new Set(nextFetches(versions, facts))].filter(digest => !facts.has(digest));
+        if (wanted.length === 0 && retried < retries) {
+            // One unreadable manifest that may be an index holds the whole package, so a read that failed for a
+            // passing reason (5xx after retries, a body that did not verify) is worth one more try at the end.
+            const failed = [...facts].filter(([, f]) => !f.ok && !f.notFound).map(([digest]) => digest);
+            if (failed.length > 0) {
+                retried++;
+                for (const digest of failed)
+                    facts.delete(digest);
+                wanted = [...new Set(nextFetches(versions, facts))].filter(digest => !facts.has(digest));
+            }
+        }
         if (wanted.length === 0)
             return { facts, rounds: round - 1, truncated: false };
         if (round > maxRounds)
@@ -45552,7 +45919,14 @@ async function planPackage(ctx, pkg) {
     ctx.logger.debug(`${pkg.name}: ${versions.length} versions listed`);
     const { facts, rounds, truncated } = await fetchAll(ctx.registry, repositoryOf(pkg), versions, nextFetches);
     ctx.logger.debug(`${pkg.name}: ${facts.size} manifests read in ${rounds} rounds${truncated ? ' (truncated)' : ''}`);
-    const p = plan({ packageName: pkg.name, versions, manifests: facts, now: ctx.now() }, ctx.settings.policy);
+    const repoState = await ctx.repoState?.forVersions(versions, ctx.budget);
+    const p = plan({
+        packageName: pkg.name,
+        versions,
+        manifests: facts,
+        now: ctx.now(),
+        ...(repoState ? { repoState } : {})
+    }, ctx.settings.policy);
     return { plan: p, manifests: facts };
 }
 /**
@@ -45919,10 +46293,25 @@ async function runPrune(ctx, env) {
         if (broken > 0 && settings.failOnBroken)
             lib_core.setFailed(`${broken} tag(s) do not resolve in full after the prune`);
     }
+    const noop = noopFailure(settings.failOnNoop === true, reports);
+    if (noop)
+        lib_core.setFailed(noop);
     if (!status.ok)
         lib_core.setFailed(status.message);
     else
         lib_core.info(status.message);
+}
+/**
+ * fail-on-noop: a rule that matched nothing (a pattern with no tag, a pr-tag with no pull request tag) fails
+ * the run, naming each; otherwise it stays a warning annotation and a summary line.
+ */
+function noopFailure(failOnNoop, reports) {
+    if (!failOnNoop)
+        return undefined;
+    const messages = reports.flatMap(r => r.plan.warnings.filter(w => w.kind === 'rule-matched-nothing').map(w => w.message));
+    if (messages.length === 0)
+        return undefined;
+    return `fail-on-noop: ${messages.length === 1 ? 'a rule' : `${messages.length} rules`} matched nothing: ${messages.join(' ')}`;
 }
 //# sourceMappingURL=runPrune.js.map
 ;// CONCATENATED MODULE: ./lib/execute/Restore.js
@@ -46192,6 +46581,8 @@ async function runRestore(ctx, env) {
 
 
 
+
+
 /** 60 s / 80 content-creating requests (docs.github.com, REST API rate limits, secondary limits). */
 const WRITE_GAP_MS = 750;
 const coreLogger = {
@@ -46250,7 +46641,8 @@ async function run(overrides = {}) {
                 logger: coreLogger,
                 now: overrides.now ?? Date.now
             }),
-            repoReader: octokitRepoReader(packages.octokit)
+            repoReader: octokitRepoReader(packages.octokit),
+            repoState: createRepoStateSource(settings, env, octokitRepoState(packages.octokit), coreLogger)
         };
         switch (settings.mode) {
             case 'prune':

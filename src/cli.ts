@@ -65,7 +65,8 @@ async function main(): Promise<void> {
   const journal = path.resolve(
     args.jsonFile ?? path.join(path.dirname(summary), 'ghcr-retention-journal.json')
   )
-  const outputs = path.resolve(path.dirname(summary), '.ghcr-retention-outputs')
+  // Built by concatenation: ncc's asset relocator rewrites `path.resolve(dir, 'literal')` into a bundle path.
+  const outputs = `${path.dirname(summary)}${path.sep}.ghcr-retention-outputs`
   writeFileSync(summary, '')
   writeFileSync(outputs, '')
   // The action reads INPUT_* and writes GITHUB_STEP_SUMMARY / GITHUB_OUTPUT files: give it the same.
