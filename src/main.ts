@@ -25,7 +25,7 @@ export interface RunOverrides {
 }
 
 /** 60 s / 80 content-creating requests (docs.github.com, REST API rate limits, secondary limits). */
-const WRITE_GAP_MS = 750
+export const WRITE_GAP_MS = 750
 
 const coreLogger: Logger = {
   debug: m => core.debug(m),

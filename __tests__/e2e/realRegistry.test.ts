@@ -8,6 +8,8 @@
 // on its own package: beforeAll drives them and records what the registry looked like at each step; the tests
 // then judge those records.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+// The action's least gap between two writes: deletes start at least this far apart.
+import { WRITE_GAP_MS } from '../../src/main.js'
 import {
   cleanUpActions,
   runAction,
@@ -35,8 +37,6 @@ const OWNER = 'acme'
 const NOW = Date.now()
 /** Extra time each REST delete takes in the kill runs, so a kill often lands while one is in flight. */
 const DELETE_LATENCY_MS = 300
-/** The action's least gap between two writes (DEFAULT_WRITE_GAP_MS): deletes start at least this far apart. */
-const WRITE_GAP_MS = 1000
 
 const repo = (name: string) => `${OWNER}/${name}`
 const sorted = (values: Iterable<string>) => [...values].sort()
