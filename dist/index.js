@@ -41864,15 +41864,18 @@ class JournalWriter {
     now;
     writing;
     last = 0;
+    /** Grows with the journal: a write of a huge package (100k decisions) takes a while and blocks the loop. */
+    gap;
     constructor(path, build, minGapMs = 2000, now = Date.now) {
         this.path = path;
         this.build = build;
         this.minGapMs = minGapMs;
         this.now = now;
+        this.gap = minGapMs;
     }
     /** Something changed: write soon (now, unless a write is running or the last one was too recent). */
     touch() {
-        if (!this.writing && this.now() - this.last >= this.minGapMs)
+        if (!this.writing && this.now() - this.last >= this.gap)
             this.writing = this.write();
     }
     /** Waits for a running write, then writes the current state. */
@@ -41884,8 +41887,11 @@ class JournalWriter {
     async write() {
         try {
             // What changes during this write is picked up by the next touch or the final flush.
+            const started = Date.now();
             this.last = this.now();
             await writeJournal(this.path, this.build());
+            // Spend at most a tenth of the time journaling, however large the journal.
+            this.gap = Math.max(this.minGapMs, 10 * (Date.now() - started));
         }
         finally {
             this.writing = undefined;
