@@ -34426,7 +34426,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(93546);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79612);
 /* istanbul ignore next */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -34436,7 +34436,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 93546:
+/***/ 79612:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45895,7 +45895,8 @@ async function fetchAll(source, repository, versions, nextFetches, options = {})
     }
 }
 //# sourceMappingURL=fetchAll.js.map
-;// CONCATENATED MODULE: ./lib/run/listAllVersions.js
+;// CONCATENATED MODULE: ./lib/github/listAllVersions.js
+/** Every version of a package, all pages read (each exactly once), for callers that need the whole list. */
 async function listAllVersions(packages, pkg) {
     const all = [];
     for await (const page of packages.listVersions(pkg))
@@ -45988,6 +45989,7 @@ async function selectPackages(ctx) {
 
 
 
+
 /**
  * Checks that every tag of a package still pulls in full: the tag resolves, and every manifest its index
  * lists (platform images, attestations, nested indexes and their children) is served by the registry. Reads
@@ -45997,7 +45999,7 @@ async function validatePackage(pkg, deps) {
     const logger = deps.logger ?? silentLogger;
     const restStart = deps.packages.requestCount;
     const registryStart = deps.registry.requestCount;
-    const versions = deps.versions ?? (await listAll(deps.packages, pkg));
+    const versions = deps.versions ?? (await listAllVersions(deps.packages, pkg));
     const tags = [];
     for (const v of versions)
         for (const tag of v.tags)
@@ -46082,12 +46084,6 @@ async function validatePackage(pkg, deps) {
 /** An index child that may itself be an index (or says nothing about its type) must be opened. */
 function mayHaveChildren(d) {
     return d.mediaType === undefined || isIndexMediaType(d.mediaType);
-}
-async function listAll(packages, pkg) {
-    const out = [];
-    for await (const page of packages.listVersions(pkg))
-        out.push(...page);
-    return out;
 }
 //# sourceMappingURL=Validate.js.map
 ;// CONCATENATED MODULE: ./lib/run/runValidate.js

@@ -1,6 +1,7 @@
 // Runs the bundled action (dist/index.js) the way the Actions runner does: every input declared in action.yml
 // as INPUT_<NAME> with its default (the `${{ github.* }}` defaults expanded), `with:` values on top, the
 // GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files and RUNNER_TEMP; nothing else of this process's environment leaks in.
+import { parseOutputsFile } from '../src/report/outputsFile.js'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { existsSync, readFileSync } from 'node:fs'
@@ -74,24 +75,6 @@ function expand(value: string, github: GithubContext): string {
   })
 }
 
-/** The GITHUB_OUTPUT file format: `name=value` lines and `name<<DELIMITER` blocks. */
-export function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const block = /^([^=<]+)<<(.+)$/.exec(lines[i])
-    if (block) {
-      const value: string[] = []
-      while (++i < lines.length && lines[i] !== block[2]) value.push(lines[i])
-      outputs[block[1]] = value.join('\n')
-    } else if (lines[i].includes('=')) {
-      const at = lines[i].indexOf('=')
-      outputs[lines[i].slice(0, at)] = lines[i].slice(at + 1)
-    }
-  }
-  return outputs
-}
-
 /** Starts `node dist/index.js` with `inputs` as the `with:` block; `done` settles when the process ends. */
 export async function startAction(
   github: GithubContext,
@@ -136,7 +119,7 @@ export async function startAction(
           code,
           signal,
           log,
-          outputs: parseOutputs(await readFile(outputFile, 'utf8')),
+          outputs: parseOutputsFile(await readFile(outputFile, 'utf8')),
           summary: await readFile(summaryFile, 'utf8'),
           planFile,
           ...(journalText ? { journal: parseJournal(journalText, planFile) } : {})

@@ -9,13 +9,14 @@
  *   npm run demo -- --debug    also the debug lines (the reason behind every decision)
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 import { startSimulator, type Simulator } from '../src/sim/server.js'
 import { buildRealisticScenario } from '../src/sim/fixtures/scenarios.js'
 import { renderSummaryHtml } from '../src/report/html.js'
+import { parseOutputsFile } from '../src/report/outputsFile.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const out = path.join(root, 'demo-out')
@@ -25,26 +26,6 @@ interface StageResult {
   code: number
   outputs: Record<string, string>
   summary: string
-}
-
-/** Parses the GITHUB_OUTPUT file format (`name=value` lines and `name<<DELIM` heredocs). */
-function readOutputs(file: string): Record<string, string> {
-  if (!existsSync(file)) return {}
-  const lines = readFileSync(file, 'utf8').split('\n')
-  const result: Record<string, string> = {}
-  for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i])
-    if (heredoc) {
-      const [, name, delim] = heredoc
-      const value: string[] = []
-      while (++i < lines.length && lines[i] !== delim) value.push(lines[i])
-      result[name] = value.join('\n')
-    } else if (lines[i].includes('=')) {
-      const at = lines[i].indexOf('=')
-      result[lines[i].slice(0, at)] = lines[i].slice(at + 1)
-    }
-  }
-  return result
 }
 
 const showDebug = process.argv.includes('--debug')
@@ -120,7 +101,7 @@ async function runAction(
     path.join(dir, 'summary.html'),
     renderSummaryHtml(summary, { title: `ghcr-retention demo: ${stage}` })
   )
-  return { code, outputs: readOutputs(outputFile), summary }
+  return { code, outputs: parseOutputsFile(readFileSync(outputFile, 'utf8')), summary }
 }
 
 const checkout = path.join(out, 'checkout')

@@ -14,25 +14,9 @@ import { CACHE_DIR_ENV } from './cache/cacheSettings.js'
 import { parseArgs, USAGE, type CliArgs } from './cli/args.js'
 import { renderWorkflowCommands } from './cli/terminal.js'
 import { run } from './main.js'
+import { parseOutputsFile } from './report/outputsFile.js'
 
 export { parseArgs, type CliArgs } from './cli/args.js'
-
-/** The GITHUB_OUTPUT file: `name<<DELIMITER` blocks (what @actions/core writes) and `name=value` lines. */
-function readOutputs(text: string): [string, string][] {
-  const out: [string, string][] = []
-  const lines = text.split(/\r?\n/)
-  for (let i = 0; i < lines.length; i++) {
-    const block = /^([^=<]+)<<(.+)$/.exec(lines[i])
-    if (block) {
-      const value: string[] = []
-      while (++i < lines.length && lines[i] !== block[2]) value.push(lines[i])
-      out.push([block[1], value.join('\n')])
-    } else if (lines[i].includes('=')) {
-      out.push([lines[i].slice(0, lines[i].indexOf('=')), lines[i].slice(lines[i].indexOf('=') + 1)])
-    }
-  }
-  return out
-}
 
 async function main(): Promise<void> {
   let args: CliArgs
@@ -89,7 +73,7 @@ async function main(): Promise<void> {
   } finally {
     restore()
   }
-  const values = existsSync(outputs) ? readOutputs(readFileSync(outputs, 'utf8')) : []
+  const values = existsSync(outputs) ? Object.entries(parseOutputsFile(readFileSync(outputs, 'utf8'))) : []
   if (values.length > 0) console.log(`\noutputs:\n${values.map(([k, v]) => `  ${k}=${v}`).join('\n')}`)
   console.log(`summary written to ${summary}`)
   if (existsSync(journal)) console.log(`journal written to ${journal}`)

@@ -16,23 +16,8 @@ export interface StepResult {
   outputs: Record<string, string>
 }
 
-/** The GITHUB_OUTPUT file format: `name=value` lines and `name<<DELIMITER` blocks. */
-export const parseOutputFile = (text: string): Record<string, string> => {
-  const outputs: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const block = /^([^=<]+)<<(.+)$/.exec(lines[i])
-    if (block) {
-      const value: string[] = []
-      while (++i < lines.length && lines[i] !== block[2]) value.push(lines[i])
-      outputs[block[1]] = value.join('\n')
-    } else if (lines[i].includes('=')) {
-      const at = lines[i].indexOf('=')
-      outputs[lines[i].slice(0, at)] = lines[i].slice(at + 1)
-    }
-  }
-  return outputs
-}
+import { parseOutputsFile as parseOutputFile } from '../../src/report/outputsFile.js'
+export { parseOutputFile }
 
 const isSetup = (step: WorkflowStep): boolean =>
   (typeof step.uses === 'string' && !step.uses.startsWith('./')) || /^\s*npm ci\b/.test(step.run ?? '')

@@ -35,19 +35,8 @@ export interface ActionRun {
   readonly wallMs: number
 }
 
-/** Parses the `name<<delimiter` blocks @actions/core appends to the GITHUB_OUTPUT file. */
-export function parseOutputFile(text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const lines = text.split(/\r?\n/)
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i])
-    if (!m) continue
-    const value: string[] = []
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i])
-    out[m[1]] = value.join('\n')
-  }
-  return out
-}
+import { parseOutputsFile as parseOutputFile } from '../../src/report/outputsFile.js'
+export { parseOutputFile }
 
 /** Runs one prune/validate/restore and returns what a workflow would see. */
 export async function runAction(options: ActionRunOptions): Promise<ActionRun> {

@@ -34460,7 +34460,8 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _cache_cacheSettings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(80009);
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(92453);
 /* harmony import */ var _cli_terminal_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(32832);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(591);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2644);
+/* harmony import */ var _report_outputsFile_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(62406);
 /**
  * Local CLI: the same code as the action, driven by flags instead of `with:` inputs.
  *
@@ -34478,24 +34479,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 
 
 
-/** The GITHUB_OUTPUT file: `name<<DELIMITER` blocks (what @actions/core writes) and `name=value` lines. */
-function readOutputs(text) {
-    const out = [];
-    const lines = text.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-        const block = /^([^=<]+)<<(.+)$/.exec(lines[i]);
-        if (block) {
-            const value = [];
-            while (++i < lines.length && lines[i] !== block[2])
-                value.push(lines[i]);
-            out.push([block[1], value.join('\n')]);
-        }
-        else if (lines[i].includes('=')) {
-            out.push([lines[i].slice(0, lines[i].indexOf('=')), lines[i].slice(lines[i].indexOf('=') + 1)]);
-        }
-    }
-    return out;
-}
+
 async function main() {
     let args;
     try {
@@ -34550,7 +34534,7 @@ async function main() {
     finally {
         restore();
     }
-    const values = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(outputs) ? readOutputs((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(outputs, 'utf8')) : [];
+    const values = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(outputs) ? Object.entries((0,_report_outputsFile_js__WEBPACK_IMPORTED_MODULE_6__/* .parseOutputsFile */ .Y)((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(outputs, 'utf8'))) : [];
     if (values.length > 0)
         console.log(`\noutputs:\n${values.map(([k, v]) => `  ${k}=${v}`).join('\n')}`);
     console.log(`summary written to ${summary}`);
@@ -34808,7 +34792,7 @@ function renderWorkflowCommands(stream, debug) {
 
 /***/ }),
 
-/***/ 591:
+/***/ 2644:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46245,7 +46229,8 @@ async function fetchAll(source, repository, versions, nextFetches, options = {})
     }
 }
 //# sourceMappingURL=fetchAll.js.map
-;// CONCATENATED MODULE: ./lib/run/listAllVersions.js
+;// CONCATENATED MODULE: ./lib/github/listAllVersions.js
+/** Every version of a package, all pages read (each exactly once), for callers that need the whole list. */
 async function listAllVersions(packages, pkg) {
     const all = [];
     for await (const page of packages.listVersions(pkg))
@@ -46338,6 +46323,7 @@ async function selectPackages(ctx) {
 
 
 
+
 /**
  * Checks that every tag of a package still pulls in full: the tag resolves, and every manifest its index
  * lists (platform images, attestations, nested indexes and their children) is served by the registry. Reads
@@ -46347,7 +46333,7 @@ async function validatePackage(pkg, deps) {
     const logger = deps.logger ?? silentLogger;
     const restStart = deps.packages.requestCount;
     const registryStart = deps.registry.requestCount;
-    const versions = deps.versions ?? (await listAll(deps.packages, pkg));
+    const versions = deps.versions ?? (await listAllVersions(deps.packages, pkg));
     const tags = [];
     for (const v of versions)
         for (const tag of v.tags)
@@ -46432,12 +46418,6 @@ async function validatePackage(pkg, deps) {
 /** An index child that may itself be an index (or says nothing about its type) must be opened. */
 function mayHaveChildren(d) {
     return d.mediaType === undefined || isIndexMediaType(d.mediaType);
-}
-async function listAll(packages, pkg) {
-    const out = [];
-    for await (const page of packages.listVersions(pkg))
-        out.push(...page);
-    return out;
 }
 //# sourceMappingURL=Validate.js.map
 ;// CONCATENATED MODULE: ./lib/run/runValidate.js
@@ -47035,6 +47015,38 @@ function debugSettings(s) {
         `pin-hosts=${s.pins.hosts.join(',')} cache=${s.cache.enabled}${s.cache.dir ? ` cache-dir=${s.cache.dir}` : ''}`);
 }
 //# sourceMappingURL=main.js.map
+
+/***/ }),
+
+/***/ 62406:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Y: () => (/* binding */ parseOutputsFile)
+/* harmony export */ });
+/**
+ * Reads a GITHUB_OUTPUT file back: `name<<DELIMITER` blocks (what @actions/core writes, multi-line safe) and plain
+ * `name=value` lines. Used by the CLI to print outputs and by everything that runs the action as the runner does.
+ */
+function parseOutputsFile(text) {
+    const outputs = {};
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const block = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+        if (block) {
+            const value = [];
+            while (++i < lines.length && lines[i] !== block[2])
+                value.push(lines[i]);
+            outputs[block[1]] = value.join('\n');
+        }
+        else if (lines[i].includes('=')) {
+            const at = lines[i].indexOf('=');
+            outputs[lines[i].slice(0, at)] = lines[i].slice(at + 1);
+        }
+    }
+    return outputs;
+}
+//# sourceMappingURL=outputsFile.js.map
 
 /***/ }),
 

@@ -1,4 +1,5 @@
 import pLimit from 'p-limit'
+import { listAllVersions } from '../github/listAllVersions.js'
 import type { PackagesApi } from '../github/PackagesApi.js'
 import { silentLogger, type Logger } from '../http/Logger.js'
 import { isIndexMediaType } from '../model/MediaType.js'
@@ -49,7 +50,7 @@ export async function validatePackage(pkg: PackageRef, deps: ValidateDeps): Prom
   const logger = deps.logger ?? silentLogger
   const restStart = deps.packages.requestCount
   const registryStart = deps.registry.requestCount
-  const versions = deps.versions ?? (await listAll(deps.packages, pkg))
+  const versions = deps.versions ?? (await listAllVersions(deps.packages, pkg))
   const tags: { tag: string; listed: string }[] = []
   for (const v of versions) for (const tag of v.tags) tags.push({ tag, listed: v.digest })
   tags.sort((a, b) => a.tag.localeCompare(b.tag))
@@ -135,10 +136,4 @@ export async function validatePackage(pkg: PackageRef, deps: ValidateDeps): Prom
 /** An index child that may itself be an index (or says nothing about its type) must be opened. */
 function mayHaveChildren(d: Descriptor): boolean {
   return d.mediaType === undefined || isIndexMediaType(d.mediaType)
-}
-
-async function listAll(packages: PackagesApi, pkg: PackageRef): Promise<PackageVersion[]> {
-  const out: PackageVersion[] = []
-  for await (const page of packages.listVersions(pkg)) out.push(...page)
-  return out
 }

@@ -6,7 +6,7 @@ import { nextFetches } from '../planner/fetchPlan.js'
 import { plan } from '../planner/planner.js'
 import { fetchAll } from '../registry/fetchAll.js'
 import type { PackageReport } from '../report/RunReport.js'
-import { listAllVersions } from './listAllVersions.js'
+import { listAllVersions } from '../github/listAllVersions.js'
 import { repositoryOf, type RunContext } from './RunContext.js'
 
 /**
