@@ -30,7 +30,7 @@ export interface ActionResult {
   readonly log: string
   readonly outputs: Record<string, string>
   readonly summary: string
-  readonly planFile: string
+  readonly journalFile: string
   /** The journal, when the run wrote one (a run killed before its first package ends has none). */
   readonly journal?: Journal
 }
@@ -87,7 +87,7 @@ export async function startAction(
   const summaryFile = path.join(temp, 'summary.md')
   await writeFile(outputFile, '')
   await writeFile(summaryFile, '')
-  const planFile = inputs['plan-file'] || path.join(temp, 'journal.json')
+  const journalFile = inputs['journal-file'] || path.join(temp, 'journal.json')
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -100,7 +100,7 @@ export async function startAction(
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_TEMP: temp
   }
-  const all = { ...declaredInputs(), 'plan-file': planFile, ...inputs }
+  const all = { ...declaredInputs(), 'journal-file': journalFile, ...inputs }
   for (const [name, value] of Object.entries(all)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = expand(value, github)
   }
@@ -114,15 +114,15 @@ export async function startAction(
     child.once('error', reject)
     child.once('close', (code, signal) => {
       void (async () => {
-        const journalText = existsSync(planFile) ? await readFile(planFile, 'utf8') : undefined
+        const journalText = existsSync(journalFile) ? await readFile(journalFile, 'utf8') : undefined
         resolve({
           code,
           signal,
           log,
           outputs: parseOutputsFile(await readFile(outputFile, 'utf8')),
           summary: await readFile(summaryFile, 'utf8'),
-          planFile,
-          ...(journalText ? { journal: parseJournal(journalText, planFile) } : {})
+          journalFile,
+          ...(journalText ? { journal: parseJournal(journalText, journalFile) } : {})
         })
       })().catch(reject)
     })

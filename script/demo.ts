@@ -75,7 +75,7 @@ async function runAction(
     owner: 'acme',
     'api-url': sim.apiUrl,
     'registry-url': sim.registryUrl,
-    'upload-plan': 'false',
+    'upload-journal': 'false',
     ...inputs
   }
   // The runner turns each `with:` key into INPUT_<NAME> (upper case, spaces to underscores, hyphens kept).
@@ -192,11 +192,11 @@ async function main(): Promise<void> {
     if (plan.code !== 0) process.exitCode = plan.code
     if (onlyDryRun) return
 
-    const prune = await runAction(sim, '2-prune', { ...policy, validate: 'true' })
+    const prune = await runAction(sim, '2-prune', { ...policy, 'validate-after-prune': 'true' })
     console.log(`\noutputs: ${JSON.stringify(prune.outputs, null, 2)}`)
     const validate = await runAction(sim, '3-validate', { packages: policy.packages, mode: 'validate' })
     console.log(`\noutputs: ${JSON.stringify(validate.outputs, null, 2)}`)
-    const journal = prune.outputs['plan-file']
+    const journal = prune.outputs['journal-file']
     const restore = await runAction(sim, '4-restore', {
       packages: policy.packages,
       mode: 'restore',

@@ -56,9 +56,9 @@ async function main(): Promise<void> {
   // The action reads INPUT_* and writes GITHUB_STEP_SUMMARY / GITHUB_OUTPUT files: give it the same.
   process.env.INPUT_TOKEN = token
   for (const [k, v] of Object.entries(args.inputs)) process.env[`INPUT_${k.toUpperCase()}`] = v
-  process.env['INPUT_PLAN-FILE'] = journal
-  // No Actions runtime here to upload to; an explicit --upload-plan still gets its say (and its debug line).
-  process.env['INPUT_UPLOAD-PLAN'] = args.inputs['upload-plan'] ?? 'false'
+  process.env['INPUT_JOURNAL-FILE'] = journal
+  // No Actions runtime here to upload to; an explicit --upload-journal still gets its say (and its debug line).
+  process.env['INPUT_UPLOAD-JOURNAL'] = args.inputs['upload-journal'] ?? 'false'
   process.env.GITHUB_STEP_SUMMARY = summary
   process.env.GITHUB_OUTPUT = outputs
   // protect-pinned scans the checkout: the current directory unless told otherwise (or already on a runner).

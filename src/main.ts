@@ -116,7 +116,7 @@ function debugSettings(s: Settings): void {
   core.debug(
     `settings: owner=${s.owner} packages=${JSON.stringify(s.packages)} mode=${s.mode} dry-run=${s.dryRun} ` +
       `api-url=${s.apiUrl} registry-url=${s.registryUrl} concurrency=${s.concurrency} ` +
-      `request-budget=${s.requestBudget ?? 'auto'} plan-file=${s.planFile}`
+      `request-budget=${s.requestBudget ?? 'auto'} journal-file=${s.journalFile}`
   )
   core.debug(
     `settings: protect-pinned=${s.pins.globs.length > 0 ? JSON.stringify(s.pins.globs) : 'false'} ` +

@@ -54,7 +54,7 @@ describe('parseArgs', () => {
       debug: true,
       help: false
     })
-    expect(parseArgs(['--plan-file', 'p.json']).jsonFile).toBe('p.json')
+    expect(parseArgs(['--journal-file', 'p.json']).jsonFile).toBe('p.json')
     expect(parseArgs(['-h']).help).toBe(true)
   })
 

@@ -115,7 +115,7 @@ if (!available && inCI) {
     const mirrorListeners = new Map<string, (change: MirroredChange) => void>()
     const inputs = (extra: Record<string, string>): Record<string, string> => ({
       'registry-url': backend.registryUrl,
-      'upload-plan': 'false',
+      'upload-journal': 'false',
       ...extra
     })
     const mirroredDeletes = (name: string) =>
@@ -202,7 +202,7 @@ if (!available && inCI) {
       }
       if (name !== 'release') return record
       const restore = await step(name, 'restore', () =>
-        runAction(github, inputs({ packages: name, mode: 'restore', 'restore-from': run.planFile }))
+        runAction(github, inputs({ packages: name, mode: 'restore', 'restore-from': run.journalFile }))
       )
       // The restored tags are the ones to prove again; the rest was proved above.
       const restoredTags = new Map([...fixture.tags].filter(([, digest]) => expected.has(digest)))

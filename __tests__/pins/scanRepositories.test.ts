@@ -198,8 +198,8 @@ describe('protect-pinned-repositories in a run', () => {
         packages: 'app',
         'api-url': sim.apiUrl,
         'registry-url': sim.registryUrl,
-        'upload-plan': 'false',
-        'plan-file': path.join(tmpdir(), `unread-${process.pid}.json`),
+        'upload-journal': 'false',
+        'journal-file': path.join(tmpdir(), `unread-${process.pid}.json`),
         'protect-pinned': 'false',
         'protect-pinned-repositories': 'acme/nowhere'
       })

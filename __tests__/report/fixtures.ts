@@ -154,7 +154,7 @@ export function report(p: Partial<RunReport> = {}): RunReport {
     requests: { rest: 14, registry: 9, budget: 500 },
     startedAt: T0,
     finishedAt: T0 + 3200,
-    planFile: '/tmp/ghcr-retention-journal.json',
+    journalFile: '/tmp/ghcr-retention-journal.json',
     ...p
   }
 }

@@ -30,7 +30,7 @@ describe('computeOutputs', () => {
       'deleted-count': '3',
       'kept-count': '4',
       'deleted-versions': '[241406801,241387187,241362761]',
-      'plan-file': '/tmp/ghcr-retention-journal.json',
+      'journal-file': '/tmp/ghcr-retention-journal.json',
       remaining: '0',
       'freed-bytes': '0'
     })
@@ -109,14 +109,14 @@ describe('outputs through GITHUB_OUTPUT', () => {
   })
 
   it('writes every output as a delimited block the runner reads back exactly, line breaks included', () => {
-    emitOutputs(report({ planFile: '/tmp/plan\nwith a line break.json' }), core)
+    emitOutputs(report({ journalFile: '/tmp/plan\nwith a line break.json' }), core)
     core.setOutput('probe', 'first line\nsecond=line\n')
     const parsed = parseOutputFile(readFileSync(file, 'utf8'))
     expect(parsed).toEqual({
       'deleted-count': '3',
       'kept-count': '4',
       'deleted-versions': '[241406801,241387187,241362761]',
-      'plan-file': '/tmp/plan\nwith a line break.json',
+      'journal-file': '/tmp/plan\nwith a line break.json',
       remaining: '0',
       'freed-bytes': '0',
       probe: 'first line\nsecond=line\n'

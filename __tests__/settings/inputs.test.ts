@@ -31,7 +31,7 @@ describe('readSettings', () => {
     expect(s.apiUrl).toBe('https://api.github.com')
     expect(s.registryUrl).toBe('https://ghcr.io')
     expect(s.concurrency).toBe(8)
-    expect(s.planFile).toBe('/tmp/rt/ghcr-retention-journal.json')
+    expect(s.journalFile).toBe('/tmp/rt/ghcr-retention-journal.json')
     expect(s.policy.deleteUntagged).toBe(true)
     expect(s.policy.untaggedGraceMs).toBe(7 * 24 * 3600 * 1000)
     expect(s.requestBudget).toBeUndefined()
@@ -54,8 +54,8 @@ describe('readSettings', () => {
     [{ packages: '/app' }, 'packages'],
     [{ 'dry-run': 'yes' }, 'dry-run'],
     [{ mode: 'delete-everything' }, 'mode'],
-    [{ concurrency: '0' }, 'concurrency'],
-    [{ concurrency: 'many' }, 'concurrency'],
+    [{ 'max-concurrency': '0' }, 'max-concurrency'],
+    [{ 'max-concurrency': 'many' }, 'max-concurrency'],
     [{ 'api-url': 'api.github.com' }, 'api-url'],
     [{ 'registry-url': 'ftp://ghcr.io' }, 'registry-url'],
     [{ 'request-budget': '-5' }, 'request-budget'],
@@ -72,7 +72,7 @@ describe('readSettings', () => {
   })
 
   it('never puts the token in an error message', () => {
-    const err = settingsError({ token: 'ghp_supersecret', concurrency: 'x' })
+    const err = settingsError({ token: 'ghp_supersecret', 'max-concurrency': 'x' })
     expect(err).toBeInstanceOf(InputError)
     expect(err.message).not.toContain('ghp_supersecret')
   })

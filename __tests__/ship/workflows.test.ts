@@ -168,7 +168,7 @@ describe('ci.yml', () => {
     const read = [
       ...ci.text.matchAll(new RegExp(`steps\\.${own?.id}\\.outputs\\.([A-Za-z0-9_-]+)`, 'g'))
     ].map(m => m[1])
-    expect(read).toEqual(expect.arrayContaining(['deleted-count', 'plan-file']))
+    expect(read).toEqual(expect.arrayContaining(['deleted-count', 'journal-file']))
     for (const name of read) expect(Object.keys(action.outputs)).toContain(name)
   })
 })

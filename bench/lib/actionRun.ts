@@ -1,7 +1,7 @@
 /**
  * Runs the action in this process, exactly as the runner would (src/main.ts `run`), against a simulator: the
  * inputs go in as `INPUT_*` variables (that is where @actions/core reads them), the outputs come back from a
- * GITHUB_OUTPUT file, and the journal from `plan-file`. Everything the run changes in the process — the
+ * GITHUB_OUTPUT file, and the journal from `journal-file`. Everything the run changes in the process — the
  * environment, `process.exitCode`, stdout — is put back afterwards, so a test or a benchmark can run it many
  * times in a row.
  */
@@ -50,8 +50,8 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     'api-url': sim.apiUrl,
     'registry-url': sim.registryUrl,
     'registry-username': sim.login,
-    'upload-plan': 'false',
-    'plan-file': join(dir, 'journal.json'),
+    'upload-journal': 'false',
+    'journal-file': join(dir, 'journal.json'),
     ...options.inputs
   }
   const env: Record<string, string> = { GITHUB_OUTPUT: outputFile, RUNNER_TEMP: dir }
@@ -108,7 +108,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   const wallMs = performance.now() - started
   try {
     const outputs = parseOutputFile(await readFile(outputFile, 'utf8'))
-    const journal = JSON.parse(await readFile(inputs['plan-file'], 'utf8')) as Journal
+    const journal = JSON.parse(await readFile(inputs['journal-file'], 'utf8')) as Journal
     return { outputs, journal, ...(failed !== undefined ? { failed } : {}), logLines, log, wallMs }
   } finally {
     await rm(dir, { recursive: true, force: true })

@@ -29,7 +29,7 @@ export async function runActionInChild(
   const dir = await mkdtemp(join(tmpdir(), 'ghcr-retention-bench-'))
   const outputFile = join(dir, 'output')
   const resultFile = join(dir, 'figures.json')
-  const planFile = join(dir, 'journal.json')
+  const journalFile = join(dir, 'journal.json')
   await writeFile(outputFile, '')
   const all: Record<string, string> = {
     token: sim.token,
@@ -37,8 +37,8 @@ export async function runActionInChild(
     'api-url': sim.apiUrl,
     'registry-url': sim.registryUrl,
     'registry-username': sim.login,
-    'upload-plan': 'false',
-    'plan-file': planFile,
+    'upload-journal': 'false',
+    'journal-file': journalFile,
     ...inputs
   }
   const env: NodeJS.ProcessEnv = {
@@ -68,7 +68,7 @@ export async function runActionInChild(
     return {
       ...figures,
       outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
-      journal: JSON.parse(await readFile(planFile, 'utf8')) as Journal
+      journal: JSON.parse(await readFile(journalFile, 'utf8')) as Journal
     }
   } finally {
     await rm(dir, { recursive: true, force: true })

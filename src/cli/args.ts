@@ -39,14 +39,14 @@ export const ACTION_INPUTS: readonly string[] = [
   'build-cache-tags',
   'keep-n-build-cache',
   'fail-on-noop',
-  'concurrency',
+  'max-concurrency',
   'request-budget',
   'protect-pinned',
   'protect-pinned-repositories',
   'cache',
-  'plan-file',
-  'upload-plan',
-  'validate',
+  'journal-file',
+  'upload-journal',
+  'validate-after-prune',
   'fail-on-broken',
   'restore-from',
   'restore-within',
@@ -62,7 +62,7 @@ export const USAGE = `usage: ghcr-retention --owner OWNER --packages NAMES [--dr
   A flag without a value means true (--dry-run).
 
   --summary FILE     where to write the Markdown step summary (default ghcr-retention-summary.md)
-  --json FILE        where to write the JSON plan/journal (the plan-file input; default
+  --json FILE        where to write the JSON plan/journal (the journal-file input; default
                      ghcr-retention-journal.json beside the summary)
   --cache-dir DIR    keep manifests read by this run in DIR, so the next run reads only new digests
   --workspace DIR    the checkout scanned for pinned digests (protect-pinned; default: the current directory)
@@ -73,7 +73,7 @@ export interface CliArgs {
   /** Action inputs by name (without the token). */
   readonly inputs: Readonly<Record<string, string>>
   readonly summaryFile: string
-  /** The journal path (`--json`, or `--plan-file`); undefined = beside the summary. */
+  /** The journal path (`--json`, or `--journal-file`); undefined = beside the summary. */
   readonly jsonFile?: string
   readonly cacheDir?: string
   readonly workspace?: string
@@ -147,7 +147,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     }
   }
   const bool = (name: string): boolean => cli[name] !== undefined && cli[name] !== 'false'
-  const jsonFile = cli.json ?? inputs['plan-file']
+  const jsonFile = cli.json ?? inputs['journal-file']
   return {
     inputs,
     summaryFile: cli.summary ?? 'ghcr-retention-summary.md',

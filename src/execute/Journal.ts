@@ -128,7 +128,7 @@ export async function readJournal(path: string): Promise<Journal> {
   } catch (error) {
     throw new JournalError(
       `restore-from: cannot read the journal file ${JSON.stringify(path)} (${(error as Error).message}); ` +
-        'give the path of a plan-file written by an earlier run, or the name of its workflow artifact'
+        'give the path of a journal-file written by an earlier run, or the name of its workflow artifact'
     )
   }
   return parseJournal(text, path)

@@ -19,7 +19,7 @@ export interface RegistryClientOptions {
   readonly username?: string
   /** The GitHub token; sent only to the registry's own origin or a trusted realm, never elsewhere. */
   readonly password?: string
-  /** Registry requests in flight at once (input `concurrency`). Default 8. */
+  /** Registry requests in flight at once (input `max-concurrency`). Default 8. */
   readonly concurrency?: number
   readonly logger?: Logger
   /** Multiplies every wait (backoff, Retry-After, token lifetime); 1 in production. */

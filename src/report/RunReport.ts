@@ -32,7 +32,7 @@ export interface RunReport {
   readonly startedAt: number
   readonly finishedAt: number
   /** Path of the JSON plan/journal file: the full lists the summary and outputs leave out live there. */
-  readonly planFile?: string
+  readonly journalFile?: string
   /** Name of the workflow artifact the plan file was uploaded as, if it was. */
   readonly artifactName?: string
 }

@@ -13,7 +13,7 @@ export interface RunOutputs {
   readonly 'kept-count': string
   /** JSON array of version ids; absent when longer than DELETED_VERSIONS_MAX (see `notes`). */
   readonly 'deleted-versions'?: string
-  readonly 'plan-file': string
+  readonly 'journal-file': string
   readonly remaining: string
   readonly 'freed-bytes': string
 }
@@ -52,8 +52,8 @@ export function computeOutputs(report: RunReport): ComputedOutputs {
   }
   const freed = freedBytes(report.packages, report.dryRun)
   const notes: OutputNote[] = []
-  const where = report.planFile
-    ? `the plan file ${report.planFile}${report.artifactName ? ` (artifact ${report.artifactName})` : ''}`
+  const where = report.journalFile
+    ? `the plan file ${report.journalFile}${report.artifactName ? ` (artifact ${report.artifactName})` : ''}`
     : 'the plan file'
   let deletedVersions: string | undefined = JSON.stringify(deletedIds)
   if (deletedIds.length > DELETED_VERSIONS_MAX) {
@@ -78,7 +78,7 @@ export function computeOutputs(report: RunReport): ComputedOutputs {
       'deleted-count': String(totals.deleted),
       'kept-count': String(totals.kept),
       ...(deletedVersions !== undefined ? { 'deleted-versions': deletedVersions } : {}),
-      'plan-file': report.planFile ?? '',
+      'journal-file': report.journalFile ?? '',
       remaining: String(totals.remaining),
       'freed-bytes': String(freed.bytes)
     },

@@ -111,15 +111,15 @@ function assemble(
   const dropped = sections.length - i
   if (dropped > 0) {
     parts.push(
-      `_…and ${plural(dropped, 'more package')} not shown here to stay within GitHub's summary size: see ${planFileRef(report)}._\n`
+      `_…and ${plural(dropped, 'more package')} not shown here to stay within GitHub's summary size: see ${journalFileRef(report)}._\n`
     )
   }
   return { text: parts.join('\n'), dropped }
 }
 
-function planFileRef(report: RunReport): string {
-  if (!report.planFile) return 'the plan file'
-  return `the plan file ${code(report.planFile)}${report.artifactName ? ` (artifact ${code(report.artifactName)})` : ''}`
+function journalFileRef(report: RunReport): string {
+  if (!report.journalFile) return 'the plan file'
+  return `the plan file ${code(report.journalFile)}${report.artifactName ? ` (artifact ${code(report.artifactName)})` : ''}`
 }
 
 function renderHead(report: RunReport, views: readonly PackageView[]): string {
@@ -195,9 +195,9 @@ function renderRunFacts(report: RunReport): string[] {
     .replace('T', ' ')
     .replace(/\.\d+Z$/, ' UTC')
   out.push(`- **Run:** started ${when}, took ${formatDuration(report.finishedAt - report.startedAt)}`)
-  if (report.planFile) {
+  if (report.journalFile) {
     out.push(
-      `- **Plan file:** ${planFileRef(report).replace(/^the plan file /, '')} — every decision, for diffing, replay and restore`
+      `- **Plan file:** ${journalFileRef(report).replace(/^the plan file /, '')} — every decision, for diffing, replay and restore`
     )
   }
   return out
@@ -213,7 +213,7 @@ function renderAttention(list: readonly Annotation[], report: RunReport): string
   }
   if (list.length > MAX_ATTENTION) {
     out.push(
-      `- …and ${plural(list.length - MAX_ATTENTION, 'more item')}: see the log and ${planFileRef(report)}`
+      `- …and ${plural(list.length - MAX_ATTENTION, 'more item')}: see the log and ${journalFileRef(report)}`
     )
   }
   return out
@@ -327,7 +327,7 @@ function renderTable(
       .map(([role, n]) => `${num(n)} ${role}`)
       .join(', ')
     if (lines.length > 0) lines.push('')
-    lines.push(`_…and ${plural(hiddenCount, 'more version')} (${byRole}): see ${planFileRef(report)}._`)
+    lines.push(`_…and ${plural(hiddenCount, 'more version')} (${byRole}): see ${journalFileRef(report)}._`)
   }
   return lines
 }

@@ -87,7 +87,7 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
         : [])
     ]
   })
-  const writer = new JournalWriter(settings.planFile, journal)
+  const writer = new JournalWriter(settings.journalFile, journal)
 
   for (const info of selected) {
     if (ctx.signal.aborted) break
@@ -120,9 +120,9 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
   const status = runStatus(reports.flatMap(r => (r.execution ? [r.execution] : [])))
   await writer.flush({ status: status.message })
   let artifactName: string | undefined
-  if (settings.uploadPlan) {
+  if (settings.uploadJournal) {
     artifactName = await uploadJournal(
-      settings.planFile,
+      settings.journalFile,
       journalArtifactName(env, settings.owner, settings.packages),
       ctx.logger
     )
@@ -140,7 +140,7 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
     },
     startedAt,
     finishedAt: ctx.now(),
-    planFile: settings.planFile,
+    journalFile: settings.journalFile,
     artifactName
   }
   emitLog(report)
@@ -154,7 +154,7 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
     )
     await core.summary.addRaw(renderPinsSummary(pins, [...pinned, ...notSelected]), true).write()
   }
-  core.info(`Journal: ${settings.planFile}${artifactName ? ` (artifact ${artifactName})` : ''}`)
+  core.info(`Journal: ${settings.journalFile}${artifactName ? ` (artifact ${artifactName})` : ''}`)
 
   if (settings.validateAfter && !settings.dryRun) {
     const broken = await validateAll(ctx, selected, reports)

@@ -89,7 +89,7 @@ export async function runRestore(ctx: RunContext, env: NodeJS.ProcessEnv): Promi
     remaining: r.remaining,
     restored: journalRestores(r)
   }))
-  await writeJournal(settings.planFile, {
+  await writeJournal(settings.journalFile, {
     schema: JOURNAL_SCHEMA,
     mode: 'restore',
     startedAt: new Date(startedAt).toISOString(),
@@ -100,7 +100,7 @@ export async function runRestore(ctx: RunContext, env: NodeJS.ProcessEnv): Promi
   })
   const restored = results.reduce((n, r) => n + r.restored.length, 0)
   const failed = results.reduce((n, r) => n + r.notRestored.length, 0)
-  core.setOutput('plan-file', settings.planFile)
+  core.setOutput('journal-file', settings.journalFile)
   core.setOutput('restored-count', String(restored))
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderRestore(results), true).write()
   core.info(`restore: ${restored} versions restored, ${failed} could not be restored`)

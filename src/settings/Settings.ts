@@ -20,8 +20,8 @@ export interface Settings {
   readonly policy: Policy
   /** Explicit REST request budget for this run; undefined = stop while 10 % of the primary limit remains. */
   readonly requestBudget?: number
-  readonly planFile: string
-  readonly uploadPlan: boolean
+  readonly journalFile: string
+  readonly uploadJournal: boolean
   readonly validateAfter: boolean
   readonly failOnBroken: boolean
   /** mode: restore — a journal path or artifact name. */

@@ -147,8 +147,9 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
     throw new InputError('registry-url', '', `the registry URL: it cannot be derived from api-url ${apiUrl}`)
   }
 
-  const concurrencyRaw = read('concurrency') || '8'
-  const concurrency = parsePositiveInt('concurrency', concurrencyRaw, { min: 1, max: 64 })
+  // An optional cap: empty lets the action choose (8 registry reads at once today).
+  const concurrencyRaw = read('max-concurrency') || '8'
+  const concurrency = parsePositiveInt('max-concurrency', concurrencyRaw, { min: 1, max: 64 })
 
   const raw: Record<string, string> = {}
   for (const name of POLICY_INPUTS) raw[name] = read(name)
@@ -160,8 +161,8 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
     ? parsePositiveInt('request-budget', budgetRaw, { min: 1, max: 10_000_000 })
     : undefined
 
-  const planFile =
-    read('plan-file') || path.join(env.RUNNER_TEMP || process.cwd(), 'ghcr-retention-journal.json')
+  const journalFile =
+    read('journal-file') || path.join(env.RUNNER_TEMP || process.cwd(), 'ghcr-retention-journal.json')
 
   const restoreFrom = read('restore-from') || undefined
   const withinRaw = read('restore-within')
@@ -196,9 +197,9 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
     concurrency,
     policy,
     requestBudget,
-    planFile,
-    uploadPlan: parseBool('upload-plan', read('upload-plan'), true),
-    validateAfter: parseBool('validate', read('validate'), false),
+    journalFile,
+    uploadJournal: parseBool('upload-journal', read('upload-journal'), true),
+    validateAfter: parseBool('validate-after-prune', read('validate-after-prune'), false),
     failOnBroken: parseBool('fail-on-broken', read('fail-on-broken'), true),
     restoreFrom,
     restoreWithinMs,
