@@ -1,0 +1,300 @@
+// Every row of the three migration tables in docs/migration.md has a proof case here. A selection row is proven
+// by applying the peer's documented semantics (migrationPeers.ts) and our translation, read from the row itself,
+// to one fixture package through the real planner: both select the same versions, or the case lists the exact
+// versions that differ and the doc states why. The comparison is over every version: what we delete with an
+// index or image (its platform images, attestations, signatures, referrers) is our closure, and where a peer
+// leaves those behind the difference is listed. Other rows are proven by what they claim about our inputs.
+import { describe, expect, it } from '@jest/globals'
+import { compilePolicy } from '../../src/planner/compilePolicy.js'
+import { PackageGlobs } from '../../src/github/packageGlobs.js'
+import { planWith } from '../planner/scenarioHelpers.js'
+import { loadActionMetadata, readRepoFile } from '../ship/repoFiles.js'
+import { readMigrationDoc, translate, type Peer, type Row } from './migrationDoc.js'
+import {
+  buildFixture,
+  dataaxiom,
+  deletePackageVersions,
+  dg,
+  snok,
+  type PeerConfig,
+  type PeerResult
+} from './migrationPeers.js'
+
+const doc = readMigrationDoc(readRepoFile(process.env.MIGRATION_DOC ?? 'docs/migration.md'))
+const action = loadActionMetadata()
+const declared = new Set(Object.keys(action.inputs))
+const peers: Record<Peer, (b: ReturnType<typeof buildFixture>, c: PeerConfig) => PeerResult> = {
+  snok,
+  dataaxiom,
+  dpv: deletePackageVersions
+}
+
+interface Scenario {
+  readonly config: PeerConfig
+  /** Values the row's notes prescribe for our inputs it names without one. */
+  readonly prescribed?: Readonly<Record<string, string>>
+  /** Versions only the peer deletes / only we delete; `doc` must appear in that peer's section. */
+  readonly peerOnly?: readonly string[]
+  readonly oursOnly?: readonly string[]
+  readonly doc?: readonly string[]
+}
+
+type Case =
+  | { readonly kind: 'selection'; readonly scenarios: readonly Scenario[] }
+  /** Our inputs (or outputs) the row names are declared in action.yml; `check` proves the note's claim. */
+  | { readonly kind: 'inputs'; readonly outputs?: boolean; readonly check?: (row: Row) => void }
+  /** `—`: no input of ours answers to the peer's name, unless `check` says what ours means instead. */
+  | { readonly kind: 'none'; readonly check?: (row: Row) => void }
+
+const inputs = (check?: (row: Row) => void): Case => ({ kind: 'inputs', check })
+const selection = (...scenarios: Scenario[]): Case => ({ kind: 'selection', scenarios })
+const none = (check?: (row: Row) => void): Case => ({ kind: 'none', check })
+
+const globsCheck = (): void => {
+  const globs = new PackageGlobs(['app/*', 'tools/**'])
+  expect(['app/web', 'app/web/debug', 'tools/a/b'].map(n => globs.matches(n))).toEqual([true, false, true])
+  expect(new PackageGlobs(['app']).literals).toEqual(['app'])
+}
+const durationCheck =
+  (...values: string[]) =>
+  (): void => {
+    for (const value of values) expect(() => compilePolicy({ 'older-than': value })).not.toThrow()
+  }
+
+// Reach of the fixture (migrationPeers.ts): the versions a peer and we treat differently, by name.
+const V3_CHILDREN = ['v3.0.0/amd64', 'v3.0.0/arm64', 'v3.0.0/att']
+const NIGHTLY_CHILDREN = ['nightly/amd64', 'nightly/arm64']
+
+const CASES: Readonly<Record<Peer, Readonly<Record<string, Case>>>> = {
+  snok: {
+    '`account`': inputs(),
+    '`token`': inputs(),
+    '`image-names`': inputs(globsCheck),
+    '`image-tags`': selection({
+      config: { 'image-tags': '!latest !v* pr-*', 'cut-off': '2w' },
+      prescribed: { 'keep-tags': 'latest, v*', 'delete-tags': 'pr-*' },
+      // snok protects only the children of kept *tagged* indexes and knows no `subject`.
+      peerOnly: ['uindex-2/amd64', 'v2.0.0.sbom'],
+      doc: ['protect them for every kept version (tagged or not)', 'OCI referrers']
+    }),
+    '`tag-selection: tagged` + `cut-off`': selection({
+      config: { 'tag-selection': 'tagged', 'cut-off': '2w' },
+      // snok leaves the platform images and signatures of a deleted index or image behind as untagged
+      // versions (or, for signatures, deletes them only while they are old); we delete them with it.
+      oursOnly: [...V3_CHILDREN, ...NIGHTLY_CHILDREN, 'v2.0.0.sbom', 'partial/amd64'],
+      peerOnly: ['gone.sig'],
+      doc: ['go with it', 'delete-dangling']
+    }),
+    '`tag-selection: untagged` + `cut-off`': selection({
+      config: { 'tag-selection': 'untagged', 'cut-off': '2w' },
+      peerOnly: ['uindex-2/amd64', 'v2.0.0.sbom'],
+      doc: ['protect them for every kept version (tagged or not)']
+    }),
+    '`cut-off`': selection({
+      config: { 'cut-off': '2w' },
+      peerOnly: ['uindex-2/amd64', 'gone.sig'],
+      doc: ['protect them for every kept version (tagged or not)', 'delete-dangling']
+    }),
+    '`keep-n-most-recent`': selection({
+      config: { 'tag-selection': 'tagged', 'cut-off': '2w', 'keep-n-most-recent': '2' },
+      prescribed: {},
+      peerOnly: ['gone.sig'],
+      oursOnly: [],
+      doc: ['everything younger than the cut-off plus N more survive']
+    }),
+    '`timestamp-to-use`': selection({
+      config: { 'tag-selection': 'tagged', 'cut-off': '2w', 'timestamp-to-use': 'created_at' },
+      oursOnly: [...V3_CHILDREN, ...NIGHTLY_CHILDREN, 'v2.0.0.sbom', 'partial/amd64'],
+      peerOnly: ['gone.sig'],
+      doc: ['go with it']
+    }),
+    '`skip-shas`': selection({
+      config: { 'tag-selection': 'tagged', 'cut-off': '2w', 'skip-shas': dg('v3.0.0') },
+      oursOnly: [...NIGHTLY_CHILDREN, 'v2.0.0.sbom', 'partial/amd64'],
+      peerOnly: ['gone.sig', 'v3.0.0.sig'],
+      doc: ['its signatures']
+    }),
+    '`dry-run`': inputs(),
+    '`rust-log`': none(),
+    outputs: { kind: 'inputs', outputs: true }
+  },
+  dataaxiom: {
+    '`token`': inputs(),
+    '`owner`': inputs(),
+    '`repository`': none(row => {
+      expect(String(action.inputs.repository?.description)).toMatch(/pr-tag/)
+      expect(row.notes).toMatch(/pr-tag/)
+    }),
+    '`package`, `packages`': inputs(),
+    '`expand-packages`': inputs(globsCheck),
+    '`delete-tags`, `tags`': selection({
+      config: { 'delete-tags': 'pr-*', 'delete-untagged': 'false' }
+    }),
+    '`exclude-tags`': selection({
+      config: { 'exclude-tags': 'v*, latest', 'keep-n-tagged': '3', 'delete-untagged': 'false' }
+    }),
+    '`use-regex: true` + `delete-tags`': selection({
+      config: { 'use-regex': 'true', 'delete-tags': 'pr-[0-9]', 'delete-untagged': 'false' }
+    }),
+    '`keep-n-tagged`': selection({ config: { 'keep-n-tagged': '4', 'delete-untagged': 'false' } }),
+    '`keep-n-untagged`': selection({
+      config: { 'keep-n-untagged': '1' },
+      peerOnly: ['orphan-3'],
+      doc: ['untagged-grace']
+    }),
+    '`delete-untagged`': selection({
+      config: { 'delete-untagged': 'true' },
+      peerOnly: ['orphan-3', 'uindex-2', 'uindex-2/amd64'],
+      doc: ['has no grace period of its own']
+    }),
+    '`delete-ghost-images`': selection({
+      config: { 'delete-ghost-images': 'true', 'delete-untagged': 'false' }
+    }),
+    '`delete-partial-images`': selection({
+      config: { 'delete-partial-images': 'true', 'delete-untagged': 'false' }
+    }),
+    '`delete-orphaned-images`': selection({
+      config: { 'delete-orphaned-images': 'true', 'delete-untagged': 'false' }
+    }),
+    '`older-than`': selection({
+      config: { 'older-than': '15 days' },
+      doc: ['selects every tagged image older than it']
+    }),
+    '`older-than` + `delete-tags`': selection({
+      config: { 'older-than': '15 days', 'delete-tags': 'pr-*', 'delete-untagged': 'false' }
+    }),
+    '`older-than` + `keep-n-tagged`': selection({
+      config: { 'older-than': '15 days', 'keep-n-tagged': '2', 'delete-untagged': 'false' },
+      peerOnly: [],
+      oursOnly: [],
+      doc: ['the N newest of the older images']
+    }),
+    '`validate`': inputs(),
+    '`dry-run`': inputs(),
+    '`log-level`': none(),
+    '`registry-url`': inputs(),
+    '`github-api-url`': inputs(),
+    '(manifest cache, always on)': inputs()
+  },
+  dpv: {
+    '`package-name` + `package-type`': inputs(),
+    '`owner`': inputs(),
+    '`token`': inputs(),
+    '`min-versions-to-keep`': selection({
+      config: { 'min-versions-to-keep': '3' },
+      peerOnly: [],
+      oursOnly: [],
+      doc: ['"keep 10" may keep two multi-platform images']
+    }),
+    '`min-versions-to-keep` + `delete-only-untagged-versions: true`': selection({
+      config: { 'min-versions-to-keep': '1', 'delete-only-untagged-versions': 'true' },
+      peerOnly: [],
+      doc: ['Untagged is not unused']
+    }),
+    '`delete-only-untagged-versions: true`': selection({
+      config: { 'delete-only-untagged-versions': 'true' },
+      peerOnly: [],
+      doc: ['Untagged is not unused']
+    }),
+    '`num-old-versions-to-delete`': none(),
+    '`ignore-versions`': selection({
+      config: { 'min-versions-to-keep': '3', 'ignore-versions': 'v1\\.0\\.0' },
+      prescribed: { 'keep-tags': '/v1\\.0\\.0/' },
+      peerOnly: [],
+      oursOnly: [],
+      doc: ['which is the digest, not a tag']
+    }),
+    '`delete-only-pre-release-versions: true` + `min-versions-to-keep`': selection({
+      config: { 'delete-only-pre-release-versions': 'true', 'min-versions-to-keep': '2' },
+      peerOnly: [],
+      oursOnly: [],
+      doc: ['every version counts as a pre-release']
+    }),
+    '`package-version-ids`': none(),
+    '(100 deletions per run)': inputs()
+  }
+}
+
+const sorted = (names: Iterable<string>): string[] => [...names].sort()
+
+/** What our planner does with the inputs: versions deleted and tags removed from kept versions. */
+function ours(inputs: Record<string, string>): PeerResult {
+  const fixture = buildFixture()
+  const planned = planWith(fixture, inputs)
+  const names = new Map(fixture.names().map(n => [dg(n), n]))
+  const untagged = new Map<string, string[]>()
+  for (const d of planned.plan.decisions) {
+    if (d.untagTags?.length) untagged.set(names.get(d.digest)!, [...d.untagTags])
+  }
+  return { deleted: new Set(planned.deleted()), untagged }
+}
+
+describe('docs/migration.md', () => {
+  it('every table row has a proof case, and every case a row', () => {
+    const rowKeys = doc.rows.map(r => `${r.peer} ${r.key}`)
+    const caseKeys = (Object.keys(CASES) as Peer[]).flatMap(p => Object.keys(CASES[p]).map(k => `${p} ${k}`))
+    expect({ rowsWithoutCase: rowKeys.filter(k => !caseKeys.includes(k)) }).toEqual({ rowsWithoutCase: [] })
+    expect({ casesWithoutRow: caseKeys.filter(k => !rowKeys.includes(k)) }).toEqual({ casesWithoutRow: [] })
+  })
+
+  for (const peer of Object.keys(CASES) as Peer[]) {
+    for (const [key, proof] of Object.entries(CASES[peer])) {
+      const row = doc.rows.find(r => r.peer === peer && r.key === key)
+      if (proof.kind !== 'selection') {
+        it(`${peer} ${key} → ${row?.oursText ?? '(no row)'}`, () => {
+          expect(row).toBeDefined()
+          if (proof.kind === 'none') {
+            expect(row!.ours).toEqual([])
+            for (const alt of row!.peerInputs.flat()) {
+              if (!proof.check) expect(declared.has(alt.name)).toBe(false)
+            }
+          } else {
+            const names = row!.ours.map(s => s.name)
+            expect(names.length).toBeGreaterThan(0)
+            const known = new Set(Object.keys(proof.outputs ? action.outputs : action.inputs))
+            expect(names.filter(n => !known.has(n))).toEqual([])
+          }
+          proof.check?.(row!)
+        })
+        continue
+      }
+      for (const scenario of proof.scenarios) {
+        it(`${peer} ${key}: ${JSON.stringify(scenario.config)}`, () => {
+          const problems: string[] = []
+          if (!row) problems.push(`no row ${key} in the ${peer} table`)
+          const t = translate(doc, peer, scenario.config, declared, scenario.prescribed)
+          problems.push(...t.problems)
+          if (row && !t.rows.includes(row)) problems.push(`the scenario does not exercise row ${key}`)
+          for (const phrase of scenario.doc ?? []) {
+            if (!doc.sectionText[peer].includes(phrase))
+              problems.push(`the ${peer} section does not say "${phrase}"`)
+          }
+          let ourResult: PeerResult | undefined
+          try {
+            ourResult = ours(t.inputs)
+          } catch (error) {
+            problems.push(
+              `our translation ${JSON.stringify(t.inputs)} is refused: ${(error as Error).message}`
+            )
+          }
+          const peerResult = peers[peer](buildFixture(), scenario.config)
+          const actual = ourResult && {
+            translation: t.inputs,
+            peerOnly: sorted([...peerResult.deleted].filter(n => !ourResult.deleted.has(n))),
+            oursOnly: sorted([...ourResult.deleted].filter(n => !peerResult.deleted.has(n))),
+            untag: Object.fromEntries(ourResult.untagged)
+          }
+          expect({ problems, ...actual }).toEqual({
+            problems: [],
+            ...(actual && {
+              translation: t.inputs,
+              peerOnly: sorted(scenario.peerOnly ?? []),
+              oursOnly: sorted(scenario.oursOnly ?? []),
+              untag: Object.fromEntries(peerResult.untagged)
+            })
+          })
+        })
+      }
+    }
+  }
+})
