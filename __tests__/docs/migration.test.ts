@@ -40,7 +40,7 @@ interface Scenario {
 }
 
 type Case =
-  | { readonly kind: 'selection'; readonly scenarios: readonly Scenario[] }
+  | { readonly kind: 'selection'; readonly scenarios: readonly Scenario[]; readonly check?: () => void }
   /** Our inputs (or outputs) the row names are declared in action.yml; `check` proves the note's claim. */
   | { readonly kind: 'inputs'; readonly outputs?: boolean; readonly check?: (row: Row) => void }
   /** `—`: no input of ours answers to the peer's name, unless `check` says what ours means instead. */
@@ -48,6 +48,12 @@ type Case =
 
 const inputs = (check?: (row: Row) => void): Case => ({ kind: 'inputs', check })
 const selection = (...scenarios: Scenario[]): Case => ({ kind: 'selection', scenarios })
+/** A selection row whose note also claims something about our input syntax. */
+const withCheck = (check: () => void, ...scenarios: Scenario[]): Case => ({
+  kind: 'selection',
+  scenarios,
+  check
+})
 const none = (check?: (row: Row) => void): Case => ({ kind: 'none', check })
 
 const globsCheck = (): void => {
@@ -60,6 +66,11 @@ const durationCheck =
   (): void => {
     for (const value of values) expect(() => compilePolicy({ 'older-than': value })).not.toThrow()
   }
+const ageByCheck = (): void => {
+  const spellings = { updated_at: 'updated', created_at: 'created', updated: 'updated', created: 'created' }
+  for (const [value, ageBy] of Object.entries(spellings))
+    expect(compilePolicy({ 'age-by': value }).ageBy).toBe(ageBy)
+}
 
 // Reach of the fixture (migrationPeers.ts): the versions a peer and we treat differently, by name.
 const V3_CHILDREN = ['v3.0.0/amd64', 'v3.0.0/arm64', 'v3.0.0/att']
@@ -83,30 +94,35 @@ const CASES: Readonly<Record<Peer, Readonly<Record<string, Case>>>> = {
       // versions (or, for signatures, deletes them only while they are old); we delete them with it.
       oursOnly: [...V3_CHILDREN, ...NIGHTLY_CHILDREN, 'v2.0.0.sbom', 'partial/amd64'],
       peerOnly: ['gone.sig'],
-      doc: ['go with it', 'delete-dangling']
+      doc: ['is deleted with it', 'delete-dangling']
     }),
     '`tag-selection: untagged` + `cut-off`': selection({
       config: { 'tag-selection': 'untagged', 'cut-off': '2w' },
       peerOnly: ['uindex-2/amd64', 'v2.0.0.sbom'],
       doc: ['protect them for every kept version (tagged or not)']
     }),
-    '`cut-off`': selection({
+    '`cut-off`': withCheck(durationCheck('2w 3d', '12h', 'P30D'), {
       config: { 'cut-off': '2w' },
       peerOnly: ['uindex-2/amd64', 'gone.sig'],
       doc: ['protect them for every kept version (tagged or not)', 'delete-dangling']
     }),
     '`keep-n-most-recent`': selection({
       config: { 'tag-selection': 'tagged', 'cut-off': '2w', 'keep-n-most-recent': '2' },
-      prescribed: {},
+      // snok spares the 2 newest of the old candidates (pr-2, v2.1.0-rc.1); we spare the 2 newest candidates,
+      // which are younger than the cut-off anyway, so those two go.
       peerOnly: ['gone.sig'],
-      oursOnly: [],
-      doc: ['everything younger than the cut-off plus N more survive']
+      oursOnly: [...V3_CHILDREN, ...NIGHTLY_CHILDREN, 'v2.0.0.sbom', 'partial/amd64', 'pr-2', 'v2.1.0-rc.1'],
+      doc: [
+        'everything younger than the cut-off plus N more survive',
+        'is deleted with it',
+        'delete-dangling'
+      ]
     }),
-    '`timestamp-to-use`': selection({
+    '`timestamp-to-use`': withCheck(ageByCheck, {
       config: { 'tag-selection': 'tagged', 'cut-off': '2w', 'timestamp-to-use': 'created_at' },
       oursOnly: [...V3_CHILDREN, ...NIGHTLY_CHILDREN, 'v2.0.0.sbom', 'partial/amd64'],
       peerOnly: ['gone.sig'],
-      doc: ['go with it']
+      doc: ['is deleted with it']
     }),
     '`skip-shas`': selection({
       config: { 'tag-selection': 'tagged', 'cut-off': '2w', 'skip-shas': dg('v3.0.0') },
@@ -156,7 +172,7 @@ const CASES: Readonly<Record<Peer, Readonly<Record<string, Case>>>> = {
     '`delete-orphaned-images`': selection({
       config: { 'delete-orphaned-images': 'true', 'delete-untagged': 'false' }
     }),
-    '`older-than`': selection({
+    '`older-than`': withCheck(durationCheck('15 days', '6 months'), {
       config: { 'older-than': '15 days' },
       doc: ['selects every tagged image older than it']
     }),
@@ -165,8 +181,8 @@ const CASES: Readonly<Record<Peer, Readonly<Record<string, Case>>>> = {
     }),
     '`older-than` + `keep-n-tagged`': selection({
       config: { 'older-than': '15 days', 'keep-n-tagged': '2', 'delete-untagged': 'false' },
-      peerOnly: [],
-      oursOnly: [],
+      // dataaxiom keeps the 2 newest images older than 15 days; we keep the 2 newest, both younger.
+      oursOnly: ['pr-2', 'v2.1.0-rc.1'],
       doc: ['the N newest of the older images']
     }),
     '`validate`': inputs(),
@@ -182,33 +198,67 @@ const CASES: Readonly<Record<Peer, Readonly<Record<string, Case>>>> = {
     '`token`': inputs(),
     '`min-versions-to-keep`': selection({
       config: { 'min-versions-to-keep': '3' },
-      peerOnly: [],
-      oursOnly: [],
-      doc: ['"keep 10" may keep two multi-platform images']
+      // Their 3 newest versions are v2.1.0, pr-3 and the untagged index uindex-2, whose platform image they
+      // delete; ours are the 3 newest images (pr-2 instead of uindex-2, an orphan inside untagged-grace).
+      peerOnly: ['pr-2', 'uindex-2/amd64', 'orphan-3', 'gone.sig'],
+      doc: ['"keep 10" may keep two multi-platform images', 'untagged-grace', 'delete-dangling']
     }),
     '`min-versions-to-keep` + `delete-only-untagged-versions: true`': selection({
       config: { 'min-versions-to-keep': '1', 'delete-only-untagged-versions': 'true' },
-      peerOnly: [],
-      doc: ['Untagged is not unused']
+      // They delete the platform images, attestations and referrers of kept images (the tags stay listed and
+      // fail to pull); the young orphan waits out our untagged-grace.
+      peerOnly: [
+        ...V3_CHILDREN,
+        ...NIGHTLY_CHILDREN,
+        'partial/amd64',
+        'uindex-2/amd64',
+        'v2.0.0.sbom',
+        'orphan-3'
+      ],
+      doc: ['Untagged is not unused', 'untagged-grace']
     }),
     '`delete-only-untagged-versions: true`': selection({
       config: { 'delete-only-untagged-versions': 'true' },
-      peerOnly: [],
-      doc: ['Untagged is not unused']
+      peerOnly: [
+        ...V3_CHILDREN,
+        ...NIGHTLY_CHILDREN,
+        'partial/amd64',
+        'uindex-2',
+        'uindex-2/amd64',
+        'v2.0.0.sbom',
+        'orphan-3'
+      ],
+      doc: ['Untagged is not unused', 'untagged-grace']
     }),
     '`num-old-versions-to-delete`': none(),
     '`ignore-versions`': selection({
       config: { 'min-versions-to-keep': '3', 'ignore-versions': 'v1\\.0\\.0' },
       prescribed: { 'keep-tags': '/v1\\.0\\.0/' },
-      peerOnly: [],
-      oursOnly: [],
-      doc: ['which is the digest, not a tag']
+      // Their regex never matches a digest, so v1.0.0 goes; the rest is the min-versions-to-keep difference.
+      peerOnly: ['v1.0.0', 'pr-2', 'uindex-2/amd64', 'orphan-3', 'gone.sig'],
+      doc: ['which is the digest, not a tag', '"keep 10" may keep two multi-platform images']
     }),
     '`delete-only-pre-release-versions: true` + `min-versions-to-keep`': selection({
       config: { 'delete-only-pre-release-versions': 'true', 'min-versions-to-keep': '2' },
-      peerOnly: [],
-      oursOnly: [],
-      doc: ['every version counts as a pre-release']
+      // They keep the 2 newest versions (v2.1.0, pr-3) and delete every release with what it owns; we keep the
+      // releases, the 2 newest other images (pr-3, pr-2) and the young untagged index.
+      peerOnly: [
+        'v0.9.0',
+        'v1.0.0',
+        'v1.1.0',
+        'v1.1.0.sig',
+        'v2.0.0',
+        'v2.0.0.sbom',
+        'v3.0.0',
+        'v3.0.0.sig',
+        ...V3_CHILDREN,
+        'pr-2',
+        'uindex-2',
+        'uindex-2/amd64',
+        'orphan-3',
+        'gone.sig'
+      ],
+      doc: ['every version counts as a pre-release', 'untagged-grace', 'delete-dangling']
     }),
     '`package-version-ids`': none(),
     '(100 deletions per run)': inputs()
@@ -258,6 +308,7 @@ describe('docs/migration.md', () => {
         })
         continue
       }
+      if (proof.check) it(`${peer} ${key}: the note's syntax`, proof.check)
       for (const scenario of proof.scenarios) {
         it(`${peer} ${key}: ${JSON.stringify(scenario.config)}`, () => {
           const problems: string[] = []
@@ -266,7 +317,7 @@ describe('docs/migration.md', () => {
           problems.push(...t.problems)
           if (row && !t.rows.includes(row)) problems.push(`the scenario does not exercise row ${key}`)
           for (const phrase of scenario.doc ?? []) {
-            if (!doc.sectionText[peer].includes(phrase))
+            if (!(doc.intro + doc.sectionText[peer]).replace(/\s+/g, ' ').includes(phrase))
               problems.push(`the ${peer} section does not say "${phrase}"`)
           }
           let ourResult: PeerResult | undefined

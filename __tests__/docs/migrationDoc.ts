@@ -26,6 +26,8 @@ export interface MigrationDoc {
   readonly rows: readonly Row[]
   /** Everything under each peer's `##` heading, for the differences the rows and bullets state. */
   readonly sectionText: Readonly<Record<Peer, string>>
+  /** The text before the first peer's heading: the defaults that differ from all three tools. */
+  readonly intro: string
 }
 
 const HEADINGS: Readonly<Record<Peer, string>> = {
@@ -45,13 +47,17 @@ export function readMigrationDoc(markdown: string): MigrationDoc {
   const rows: Row[] = []
   const sectionText: Record<Peer, string> = { snok: '', dataaxiom: '', dpv: '' }
   let section: Peer | undefined
+  let intro = ''
+  let seenPeer = false
   const tabled = new Set<Peer>()
   for (const token of tokens) {
     if (token.type === 'heading' && (token as Tokens.Heading).depth === 2) {
       const text = (token as Tokens.Heading).text
       section = (Object.keys(HEADINGS) as Peer[]).find(p => text.startsWith(HEADINGS[p]))
+      seenPeer ||= section !== undefined
       continue
     }
+    if (!seenPeer) intro += token.raw
     if (!section) continue
     sectionText[section] += token.raw
     if (token.type !== 'table' || tabled.has(section)) continue
@@ -75,7 +81,7 @@ export function readMigrationDoc(markdown: string): MigrationDoc {
   for (const peer of Object.keys(HEADINGS) as Peer[]) {
     if (!tabled.has(peer)) throw new Error(`docs/migration.md has no table under "## ${HEADINGS[peer]}"`)
   }
-  return { rows, sectionText }
+  return { rows, sectionText, intro }
 }
 
 /** The peer inputs a row names that the configuration sets, or undefined when the row does not apply. */
@@ -139,7 +145,12 @@ export function translate(
       if (segment) spans = spansOf(segment.replace(/^`[^`]+`:/, '')).filter(s => s.value !== undefined)
     }
     for (const span of spans) {
-      if (!declared.has(span.name)) continue
+      if (!declared.has(span.name)) {
+        // `/regex/flags` and the like are words, not inputs; a misspelt input name is an error.
+        if (/^[a-z][a-z0-9-]+$/.test(span.name))
+          problems.push(`row ${row.key}: \`${span.name}\` is not an input`)
+        continue
+      }
       const value =
         span.value !== undefined
           ? substitute(span.value)
