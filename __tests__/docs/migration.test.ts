@@ -9,6 +9,8 @@ import { compilePolicy } from '../../src/planner/compilePolicy.js'
 import { PackageGlobs } from '../../src/github/packageGlobs.js'
 import { planWith } from '../planner/scenarioHelpers.js'
 import { loadActionMetadata, readRepoFile } from '../ship/repoFiles.js'
+import { marked, type Tokens } from 'marked'
+import { parse as parseYaml } from 'yaml'
 import { readMigrationDoc, translate, type Peer, type Row } from './migrationDoc.js'
 import {
   buildFixture,
@@ -20,7 +22,8 @@ import {
   type PeerResult
 } from './migrationPeers.js'
 
-const doc = readMigrationDoc(readRepoFile(process.env.MIGRATION_DOC ?? 'docs/migration.md'))
+const markdown = readRepoFile('docs/migration.md')
+const doc = readMigrationDoc(markdown)
 const action = loadActionMetadata()
 const declared = new Set(Object.keys(action.inputs))
 const peers: Record<Peer, (b: ReturnType<typeof buildFixture>, c: PeerConfig) => PeerResult> = {
@@ -87,6 +90,11 @@ const CASES: Readonly<Record<Peer, Readonly<Record<string, Case>>>> = {
       // snok protects only the children of kept *tagged* indexes and knows no `subject`.
       peerOnly: ['uindex-2/amd64', 'v2.0.0.sbom'],
       doc: ['protect them for every kept version (tagged or not)', 'OCI referrers']
+    }),
+    '`tag-selection: both` + `cut-off`': selection({
+      config: { 'tag-selection': 'both', 'cut-off': '2w' },
+      peerOnly: ['uindex-2/amd64', 'gone.sig'],
+      doc: ['protect them for every kept version (tagged or not)', 'delete-dangling']
     }),
     '`tag-selection: tagged` + `cut-off`': selection({
       config: { 'tag-selection': 'tagged', 'cut-off': '2w' },
@@ -348,4 +356,39 @@ describe('docs/migration.md', () => {
       }
     }
   }
+
+  it('the worked migration is what the snok table gives, and deletes what snok deletes but what it owns', () => {
+    const tokens = marked.lexer(markdown)
+    const start = tokens.findIndex(
+      t => t.type === 'heading' && (t as Tokens.Heading).text === 'A worked migration'
+    )
+    const steps = tokens
+      .slice(start)
+      .filter((t): t is Tokens.Code => t.type === 'code' && t.lang === 'yaml')
+      .flatMap(t => parseYaml(t.text) as { uses: string; with?: Record<string, unknown> }[])
+    const withOf = (prefix: string): Record<string, string> => {
+      const step = steps.find(x => x.uses.startsWith(prefix))
+      if (!step?.with) throw new Error(`the worked migration has no ${prefix} step`)
+      return Object.fromEntries(Object.entries(step.with).map(([k, v]) => [k, String(v)]))
+    }
+    const theirs = withOf('snok/container-retention-policy@')
+    const mine = withOf('ghcr-retention/ghcr-retention@')
+    const prescribed = (CASES.snok['`image-tags`'] as { scenarios: readonly Scenario[] }).scenarios[0]
+      .prescribed
+    const t = translate(doc, 'snok', theirs, declared, prescribed)
+    expect(t.problems).toEqual([])
+    // Where to run and how (owner, token, packages, dry-run) is written by hand; the policy is the table's.
+    const where = new Set(['owner', 'token', 'packages', 'dry-run'])
+    const policy = (inputs: Record<string, string>) =>
+      Object.fromEntries(Object.entries(inputs).filter(([k]) => !where.has(k)))
+    expect(policy(mine)).toEqual(policy(t.inputs))
+    const peerResult = snok(buildFixture(), theirs)
+    const ourResult = ours(policy(mine))
+    // The children of a young untagged index and the referrer of a kept image: snok deletes them, we keep them.
+    expect(sorted([...peerResult.deleted].filter(n => !ourResult.deleted.has(n)))).toEqual([
+      'uindex-2/amd64',
+      'v2.0.0.sbom'
+    ])
+    expect(sorted([...ourResult.deleted].filter(n => !peerResult.deleted.has(n)))).toEqual([])
+  })
 })
