@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { createManifestCache } from './cache/createManifestCache.js'
 import { PackagesClient } from './github/PackagesClient.js'
+import { DEFAULT_WRITE_GAP_MS } from './github/octokit.js'
 import type { Logger } from './http/Logger.js'
 import { octokitRepoReader } from './pins/scanRepositories.js'
 import { octokitRepoState } from './github/RepoStateClient.js'
@@ -24,8 +25,11 @@ export interface RunOverrides {
   readonly env?: NodeJS.ProcessEnv
 }
 
-/** 60 s / 80 content-creating requests (docs.github.com, REST API rate limits, secondary limits). */
-export const WRITE_GAP_MS = 750
+/**
+ * GitHub's REST best practices ask for at least one second between mutative requests; that also stays under
+ * the 80-a-minute content-creation limit should deletes count towards it (src/github/octokit.ts).
+ */
+export const WRITE_GAP_MS = DEFAULT_WRITE_GAP_MS
 
 const coreLogger: Logger = {
   debug: m => core.debug(m),
@@ -58,8 +62,8 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       apiUrl: settings.apiUrl,
       logger: coreLogger,
       timeScale: overrides.timeScale,
-      // GitHub documents 80 content-creating requests a minute; deletes are paced to that ceiling and slow
-      // down further whenever GitHub answers with retry-after (the throttling plugin).
+      // At least a second between deletes (GitHub's best practices for writes); slower still whenever
+      // GitHub answers with retry-after (the throttling plugin).
       writeGapMs: WRITE_GAP_MS,
       writeConcurrency: 1
     })
