@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import { createManifestCache } from './cache/createManifestCache.js'
 import { PackagesClient } from './github/PackagesClient.js'
-import { DEFAULT_WRITE_GAP_MS } from './github/octokit.js'
 import type { Logger } from './http/Logger.js'
 import { octokitRepoReader } from './pins/scanRepositories.js'
 import { octokitRepoState } from './github/RepoStateClient.js'
@@ -25,11 +24,9 @@ export interface RunOverrides {
   readonly env?: NodeJS.ProcessEnv
 }
 
-/**
- * GitHub's REST best practices ask for at least one second between mutative requests; that also stays under
- * the 80-a-minute content-creation limit should deletes count towards it (src/github/octokit.ts).
- */
-export const WRITE_GAP_MS = DEFAULT_WRITE_GAP_MS
+/** At least one second between deletes: GitHub's REST best practices for writes (src/github/octokit.ts). */
+export { DEFAULT_WRITE_GAP_MS as WRITE_GAP_MS } from './github/octokit.js'
+import { DEFAULT_WRITE_GAP_MS as WRITE_GAP_MS } from './github/octokit.js'
 
 const coreLogger: Logger = {
   debug: m => core.debug(m),
@@ -62,8 +59,8 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       apiUrl: settings.apiUrl,
       logger: coreLogger,
       timeScale: overrides.timeScale,
-      // At least a second between deletes (GitHub's best practices for writes); slower still whenever
-      // GitHub answers with retry-after (the throttling plugin).
+      // A second between deletes (GitHub's best practices), slower whenever GitHub answers with retry-after
+      // (the throttling plugin).
       writeGapMs: WRITE_GAP_MS,
       writeConcurrency: 1
     })
