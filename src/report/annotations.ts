@@ -21,6 +21,7 @@ const WARNING_LEVEL: Record<WarningKind, AnnotationLevel> = {
   'ghost-index': 'warning',
   'unknown-manifest': 'warning',
   'rule-matched-nothing': 'warning',
+  'pr-event-found-nothing': 'notice',
   'max-deletions': 'warning',
   'last-tagged-version': 'notice',
   cycle: 'warning',
@@ -38,6 +39,8 @@ function warningTitle(kind: WarningKind, n: number): string {
       return `${n} unreadable manifest${n === 1 ? '' : 's'} kept`
     case 'rule-matched-nothing':
       return n === 1 ? 'a rule matched nothing' : `${n} rules matched nothing`
+    case 'pr-event-found-nothing':
+      return 'no image of the closed pull request'
     case 'max-deletions':
       return 'safety cap reached'
     case 'last-tagged-version':
