@@ -24,8 +24,9 @@ export interface RunOverrides {
   readonly env?: NodeJS.ProcessEnv
 }
 
-/** 60 s / 80 content-creating requests (docs.github.com, REST API rate limits, secondary limits). */
-export const WRITE_GAP_MS = 750
+/** At least one second between deletes: GitHub's REST best practices for writes (src/github/octokit.ts). */
+export { DEFAULT_WRITE_GAP_MS as WRITE_GAP_MS } from './github/octokit.js'
+import { DEFAULT_WRITE_GAP_MS as WRITE_GAP_MS } from './github/octokit.js'
 
 const coreLogger: Logger = {
   debug: m => core.debug(m),
@@ -58,8 +59,8 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       apiUrl: settings.apiUrl,
       logger: coreLogger,
       timeScale: overrides.timeScale,
-      // GitHub documents 80 content-creating requests a minute; deletes are paced to that ceiling and slow
-      // down further whenever GitHub answers with retry-after (the throttling plugin).
+      // A second between deletes (GitHub's best practices), slower whenever GitHub answers with retry-after
+      // (the throttling plugin).
       writeGapMs: WRITE_GAP_MS,
       writeConcurrency: 1
     })

@@ -117,7 +117,14 @@ describe('collectPins and the summary', () => {
         logger: log
       })
       expect(log.lines.filter(l => l.startsWith('warning'))).toHaveLength(1)
-      expect(renderPinsSummary(pins, [])).toContain('Nothing was scanned: no file in')
+      expect(log.lines.filter(l => l.startsWith('warning'))[0]).toMatch(
+        /^warning protect-pinned scanned nothing \(no file in .* matches protect-pinned\): add actions\/checkout before this step, or set protect-pinned: false\.$/
+      )
+      expect(renderPinsSummary(pins, [])).toContain(
+        'Nothing was scanned (no file in ' +
+          dir +
+          ' matches protect-pinned), so pinned digests are not protected: add actions/checkout before this step, or set protect-pinned: false.'
+      )
     } finally {
       rmSync(dir, { recursive: true })
     }

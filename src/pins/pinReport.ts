@@ -1,6 +1,6 @@
 import type { Decision } from '../planner/Decision.js'
 import type { PinCollection } from './collectPins.js'
-import { referencesFor } from './collectPins.js'
+import { CHECKOUT_HINT, referencesFor } from './collectPins.js'
 import type { PinnedReference } from './PinnedReference.js'
 
 export type PinStatus = 'kept' | 'deleted' | 'absent' | 'not-selected'
@@ -104,7 +104,7 @@ export function renderPinsSummary(pins: PinCollection, outcomes: readonly PinOut
   if (pins.nothingScanned) {
     lines.push(
       `> [!WARNING]`,
-      `> Nothing was scanned: ${pins.nothingScanned}. Pinned digests are not protected.`,
+      `> Nothing was scanned (${pins.nothingScanned}), so pinned digests are not protected: ${CHECKOUT_HINT}.`,
       ''
     )
   }

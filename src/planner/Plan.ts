@@ -37,6 +37,8 @@ export type WarningKind =
   | 'ghost-index'
   | 'unknown-manifest'
   | 'rule-matched-nothing'
+  /** A pull request's `closed` event found no image of it: informational, never a fail-on-noop failure. */
+  | 'pr-event-found-nothing'
   | 'max-deletions'
   | 'last-tagged-version'
   | 'cycle'

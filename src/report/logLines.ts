@@ -21,7 +21,10 @@ import type { Outcome, Totals, VersionOutcome } from './outcome.js'
  */
 export interface LineOptions {
   readonly dryRun: boolean
-  /** What happened to a planned delete; ignored for keeps. Unset in a real run = never attempted (`deferred`). */
+  /**
+   * What happened to a planned delete; ignored for keeps except `blocked` (a delete the cap turned into a
+   * keep). Unset in a real run = never attempted (`deferred`).
+   */
   readonly executed?: Exclude<Outcome, 'kept'>
   readonly status?: number
   readonly error?: string
@@ -70,6 +73,8 @@ export function versionRef(pkgName: string, tags: readonly string[]): string {
 }
 
 export function outcomeOf(decision: Decision, opts: LineOptions): Outcome {
+  // The cap turns a planned delete into a keep (rule max-deletions): it is held back, not kept.
+  if (opts.executed === 'blocked') return 'blocked'
   if (decision.action === 'keep') return 'kept'
   return opts.executed ?? (opts.dryRun ? 'deleted' : 'remaining')
 }

@@ -28,8 +28,11 @@ export function packageLog(pkg: PackageReport, dryRun: boolean): LogEntry[] {
       seen.add(id)
     }
   }
-  for (const d of plan.decisions) if (d.action === 'delete' && !seen.has(d.versionId)) deletes.push(d)
-  const keeps = plan.decisions.filter(d => d.action === 'keep')
+  // A plan the safety cap blocked has no delete order: its held-back deletes are listed as the planner gave them.
+  const heldBack = (d: Decision) => outcomes.get(d.versionId)?.outcome === 'blocked'
+  for (const d of plan.decisions)
+    if ((d.action === 'delete' || heldBack(d)) && !seen.has(d.versionId)) deletes.push(d)
+  const keeps = plan.decisions.filter(d => d.action === 'keep' && !heldBack(d))
   const totals = countOutcomes(plan.decisions, outcomes)
 
   const entries: LogEntry[] = []
@@ -56,7 +59,11 @@ export function packageLog(pkg: PackageReport, dryRun: boolean): LogEntry[] {
 }
 
 function deleteGroupTitle(name: string, t: Totals, dryRun: boolean, blocked: boolean): string {
-  if (blocked) return `${name}: held back ${t.blocked} planned deletions (safety cap)`
+  if (blocked) {
+    return dryRun
+      ? `${name}: would hold back ${t.blocked} planned deletions (max-deletions)`
+      : `${name}: held back ${t.blocked} planned deletions (max-deletions)`
+  }
   const head = dryRun
     ? `${name}: would delete ${t.deleted} of ${t.versions} versions`
     : `${name}: deleted ${t.deleted} of ${t.versions} versions`

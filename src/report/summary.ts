@@ -243,9 +243,11 @@ function renderPackage(view: PackageView, report: RunReport, opts: PackageOption
     `<summary><strong>${escapeText(plan.packageName)}</strong> — ${plural(totals.versions, 'version')}: ${counts.join(', ')}</summary>`,
     ''
   ]
-  if (plan.blocked !== undefined)
-    out.push(`> ✋ **Held back by the safety cap:** ${escapeText(plan.blocked)}`, '')
-  const stopped = pkg.execution?.stoppedReason
+  if (plan.blocked !== undefined) {
+    const lead = dry ? 'A real run would fail, blocked by max-deletions' : 'Blocked by max-deletions'
+    out.push(`> ✋ **${lead}:** ${escapeText(plan.blocked)}`, '')
+  }
+  const stopped = plan.blocked === undefined ? pkg.execution?.stoppedReason : undefined
   if (stopped) out.push(`> ⏸️ **Stopped early:** ${escapeText(truncate(stopped, 500))}`, '')
   const graph = renderMermaid(plan, outcomes, opts.mermaidMaxNodes)
   if (graph) out.push('```mermaid', graph, '```', '', `<sub>${escapeText(MERMAID_LEGEND)}</sub>`, '')
