@@ -54,7 +54,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     let committed = ''
     try {
       committed = readFileSync(pageUrl, 'utf8')
-    } catch {}
+    } catch {
+      // No page yet: it differs.
+    }
     if (committed !== page) {
       console.error('docs/inputs.md differs from action.yml: run `node script/docs-inputs.mjs --write`')
       process.exit(1)
