@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
+  brokenLinks,
   checkExample,
   documentationExamples,
   documentationFiles,
@@ -19,7 +20,8 @@ import {
   parseExample,
   type ParsedExample
 } from './docExamples.js'
-import { isMap, loadActionMetadata, readRepoFile } from './repoFiles.js'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { isMap, loadActionMetadata, readRepoFile, repoRoot } from './repoFiles.js'
 
 interface Finding {
   line: number
@@ -151,6 +153,30 @@ describe('workflow examples in README.md and docs/', () => {
     expect(commands.filter(c => c.file === 'docs/cli.md').length).toBeGreaterThan(0)
     expect(commands.filter(c => /\bnpx\s+ghcr-retention\b/.test(c.text))).toEqual([])
     expect(readRepoFile('docs/cli.md')).toContain('node ~/ghcr-retention/bin/ghcr-retention.js')
+  })
+
+  describe('links between the pages', () => {
+    const read = (file: string): string | undefined => {
+      const full = path.join(repoRoot, file)
+      if (!existsSync(full)) return undefined
+      return statSync(full).isDirectory() ? '' : readFileSync(full, 'utf8')
+    }
+
+    it('every relative link of README.md and docs/ names a file and heading that exist', () => {
+      expect(brokenLinks(documentationFiles(), read)).toEqual([])
+    })
+
+    it('a link to a missing page or heading is reported (the check can fail)', () => {
+      const pages: Record<string, string> = {
+        'README.md':
+          '# Top\n\n## Exit status\n\n[a](docs/nope.md) [b](docs/policy.md#nowhere) [c](#exit-status)\n',
+        'docs/policy.md': '# Policy\n\n## What selects a tagged image for deletion\n'
+      }
+      expect(brokenLinks(['README.md'], f => pages[f])).toEqual([
+        'README.md: docs/nope.md (no file docs/nope.md)',
+        'README.md: docs/policy.md#nowhere (no heading #nowhere in docs/policy.md)'
+      ])
+    })
   })
 
   describe('each check can fail (a crafted page)', () => {

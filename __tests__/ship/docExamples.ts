@@ -187,3 +187,44 @@ export const documentationExamples = (): ParsedExample[] =>
   documentationFiles().flatMap(file =>
     findExamples(readFileSync(path.join(repoRoot, file), 'utf8'), file).map(parseExample)
   )
+
+/** GitHub's anchor for a heading: lower case, punctuation other than `-` and `_` dropped, spaces to `-`. */
+export const headingAnchor = (heading: string): string =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-')
+
+/** Relative links of the documentation whose file or `#anchor` does not exist, as `file: link`. */
+export const brokenLinks = (
+  files: readonly string[],
+  read: (file: string) => string | undefined
+): string[] => {
+  const broken: string[] = []
+  for (const file of files) {
+    const text = read(file) ?? ''
+    const prose = text.replace(/```[\s\S]*?```/g, '')
+    for (const [, target] of prose.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue
+      const [pathPart, anchor] = target.split('#')
+      const linked =
+        pathPart === '' ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), pathPart))
+      const content = read(linked)
+      if (content === undefined) {
+        broken.push(`${file}: ${target} (no file ${linked})`)
+        continue
+      }
+      if (anchor === undefined || !linked.endsWith('.md')) continue
+      const anchors = new Set(
+        content
+          .replace(/```[\s\S]*?```/g, '')
+          .split('\n')
+          .filter(line => /^#{1,6} /.test(line))
+          .map(line => headingAnchor(line.replace(/^#+ /, '')))
+      )
+      if (!anchors.has(anchor)) broken.push(`${file}: ${target} (no heading #${anchor} in ${linked})`)
+    }
+  }
+  return broken
+}
