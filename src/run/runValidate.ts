@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { actionsLog } from '../log/actionsLog.js'
 import type { PackageInfo } from '../github/PackagesApi.js'
 import { validatePackage, type ValidationResult } from '../execute/Validate.js'
 import type { PackageReport } from '../report/RunReport.js'
@@ -38,7 +39,7 @@ export async function validateAll(
     if (ctx.signal.aborted) break
     const deletedVersions = pruned.find(r => r.plan.packageName === info.name)?.execution?.deletedVersions
     const deleted = deletedVersions ? new Set(deletedVersions.map(d => d.digest)) : undefined
-    core.startGroup(`validate ${info.name}`)
+    actionsLog.startGroup(`validate ${info.name}`)
     try {
       const r = await validatePackage(
         { owner: info.owner, name: info.name },
@@ -55,14 +56,14 @@ export async function validateAll(
       results.push(r)
       for (const b of r.broken) {
         brokenTags.push(`${info.name}:${b.tag}`)
-        core.error(`${info.name}:${b.tag} is broken: ${b.reason}`, { title: 'Broken tag' })
+        actionsLog.error(`${info.name}:${b.tag} is broken: ${b.reason}`, { title: 'Broken tag' })
       }
-      core.info(`${info.name}: ${r.checkedTags} tags checked, ${r.broken.length} broken`)
+      actionsLog.info(`${info.name}: ${r.checkedTags} tags checked, ${r.broken.length} broken`)
     } catch (error) {
       brokenTags.push(`${info.name}:*`)
-      core.error(`${info.name}: validation failed: ${(error as Error).message}`)
+      actionsLog.error(`${info.name}: validation failed: ${(error as Error).message}`)
     } finally {
-      core.endGroup()
+      actionsLog.endGroup()
     }
   }
   core.setOutput('broken-tags', JSON.stringify(brokenTags))
@@ -73,5 +74,5 @@ export async function validateAll(
 export async function runValidate(ctx: RunContext): Promise<void> {
   const selected = await selectPackages(ctx)
   const broken = await validateAll(ctx, selected)
-  if (broken > 0 && ctx.settings.failOnBroken) core.setFailed(`${broken} tag(s) do not resolve in full`)
+  if (broken > 0 && ctx.settings.failOnBroken) actionsLog.setFailed(`${broken} tag(s) do not resolve in full`)
 }
