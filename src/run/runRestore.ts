@@ -10,17 +10,22 @@ import {
   type RestoreItem,
   type RestoreResult
 } from '../execute/Restore.js'
+import { markdownText } from '../report/escape.js'
 import type { RunContext } from './RunContext.js'
 import { selectPackages } from './selectPackages.js'
 
-function renderRestore(results: readonly RestoreResult[]): string {
+/** The step summary of a restore; names, reasons and server messages are data. */
+export function renderRestore(results: readonly RestoreResult[]): string {
   const lines = ['## ghcr-retention: restore', '']
   for (const r of results) {
     lines.push(
-      `- **${r.packageName}**: ${r.restored.length} restored, ${r.notRestored.length} not restorable, ` +
-        `${r.remaining.length} not attempted${r.stoppedReason ? ` (${r.stoppedReason})` : ''}`
+      `- **${markdownText(r.packageName)}**: ${r.restored.length} restored, ${r.notRestored.length} not ` +
+        `restorable, ${r.remaining.length} not attempted` +
+        (r.stoppedReason ? ` (${markdownText(r.stoppedReason)})` : '')
     )
-    for (const n of r.notRestored.slice(0, 50)) lines.push(`  - version ${n.versionId}: ${n.reason}`)
+    for (const n of r.notRestored.slice(0, 50)) {
+      lines.push(`  - version ${n.versionId}: ${markdownText(n.reason)}`)
+    }
   }
   return lines.join('\n') + '\n'
 }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { actionsLog } from '../log/actionsLog.js'
+import { markdownCode, markdownText } from '../report/escape.js'
 import type { PackageInfo } from '../github/PackagesApi.js'
 import { validatePackage, type ValidationResult } from '../execute/Validate.js'
 import type { PackageReport } from '../report/RunReport.js'
@@ -11,13 +12,12 @@ function renderValidation(results: readonly ValidationResult[]): string {
   for (const r of results) {
     lines.push(
       r.broken.length === 0
-        ? `- **${r.packageName}**: all ${r.checkedTags} tags resolve in full`
-        : `- **${r.packageName}**: ${r.broken.length} of ${r.checkedTags} tags are broken`
+        ? `- **${markdownText(r.packageName)}**: all ${r.checkedTags} tags resolve in full`
+        : `- **${markdownText(r.packageName)}**: ${r.broken.length} of ${r.checkedTags} tags are broken`
     )
     for (const b of r.broken.slice(0, 50)) {
-      lines.push(
-        `  - \`${b.tag}\`: ${b.reason}${b.missing.length ? ` (missing ${b.missing.map(d => `\`${d}\``).join(', ')})` : ''}`
-      )
+      const missing = b.missing.length ? ` (missing ${b.missing.map(markdownCode).join(', ')})` : ''
+      lines.push(`  - ${markdownCode(b.tag)}: ${markdownText(b.reason)}${missing}`)
     }
     if (r.broken.length > 50) lines.push(`  - …and ${r.broken.length - 50} more`)
   }
