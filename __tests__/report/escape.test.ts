@@ -28,7 +28,11 @@ function hostilePlan(): Plan {
     ...plan,
     packageName: HOSTILE.leadingSpaces,
     decisions: plan.decisions.map((d, i) => {
-      if (i === 0) return { ...d, tags: [...ALL], associatedTags: [...ALL] }
+      // The summary shows a version's first four tags: the table breakers first.
+      if (i === 0) {
+        const tags = [HOSTILE.pipes, HOSTILE.backticks, HOSTILE.img, HOSTILE.link, ...ALL]
+        return { ...d, tags, associatedTags: tags }
+      }
       if (i === 4) return { ...d, tags: [HOSTILE.newlineCommand], reason: `${HOSTILE.img} ${HOSTILE.link}` }
       if (i === 5) return { ...d, platform: HOSTILE.script, reason: HOSTILE.crCommand + HOSTILE.legacy }
       if (i === 6) return { ...d, reason: `${HOSTILE.backticks} ${HOSTILE.pipes} ${HOSTILE.image}` }
@@ -49,7 +53,14 @@ function hostileReport() {
         execution: execution({
           packageName: plan.packageName,
           deleted: [241387187],
-          refused: [{ versionId: 241406801, digest: dg('20'), status: 400, message: HOSTILE.lineSeparator }],
+          refused: [
+            {
+              versionId: 241406801,
+              digest: dg('20'),
+              status: 400,
+              message: HOSTILE.lineSeparator + HOSTILE.legacy
+            }
+          ],
           failed: [
             { versionId: 241362761, digest: dg('30'), error: `${HOSTILE.entity}\n${HOSTILE.newlineCommand}` }
           ],
@@ -131,7 +142,7 @@ describe('the log on the runner', () => {
     expect(line).toBe(
       'delete refused    \\u003a:warning::leading spaces:k8s/app\\n::error title=x::text\\n.yaml ' +
         'package_version=241406801 media_type=oci-index associated_tag=foo platform=<none> role=tagged-root ' +
-        `rule=older-than digest=${dg('20')} status=400 error="v1\\u2028::error::u2028"`
+        `rule=older-than digest=${dg('20')} status=400 error="v1\\u2028::error::u2028v1##\\u005bstop-commands]token"`
     )
     expect(stdout).toContain(
       '::group::   \\u003a:warning::leading spaces: deleted 1 of 7 versions (1 refused, 1 failed)\n'
