@@ -11,6 +11,7 @@ import { collectPins } from '../../src/pins/collectPins.js'
 import { logPinOutcomes, pinOutcomes, renderPinsSummary } from '../../src/pins/pinReport.js'
 import type { Plan } from '../../src/planner/Plan.js'
 import { markdownCode, markdownText } from '../../src/report/escape.js'
+import { mermaidText } from '../../src/report/mermaid.js'
 import { renderSummaryHtml } from '../../src/report/html.js'
 import { emitAnnotations, emitLog } from '../../src/report/publish.js'
 import { renderSummary } from '../../src/report/summary.js'
@@ -244,6 +245,12 @@ describe('the step summary', () => {
       '<code>a&#124;b&#92;&#124;&#60;img src=x onerror=alert(3)&#62;</code>'
     )
     expect(markdownText(HOSTILE.entity)).toBe('&#38;lt;img src=x onerror=alert(6)&#38;gt;')
+  })
+})
+
+describe('Mermaid labels', () => {
+  it('cannot close their node, open a Markdown label or spell an entity code', () => {
+    expect(mermaidText('a"]\n`b` #60;<img>&')).toBe('a#34;] #96;b#96; #35;60;#60;img#62;#38;')
   })
 })
 
