@@ -1,6 +1,6 @@
 import { AuthenticationError, RateLimitError } from '../github/errors.js'
 import type { PackagesApi } from '../github/PackagesApi.js'
-import { silentLogger, type Logger } from '../http/Logger.js'
+import { silentLogger, type Logger } from '../log/Logger.js'
 import type { PackageRef } from '../model/PackageVersion.js'
 import type { Decision } from '../planner/Decision.js'
 import type { ManifestFact, Plan } from '../planner/Plan.js'

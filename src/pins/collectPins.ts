@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs'
-import type { Logger } from '../http/Logger.js'
+import type { Logger } from '../log/Logger.js'
 import { DEFAULT_PIN_GLOBS } from './defaultGlobs.js'
 import type { PinnedReference } from './PinnedReference.js'
 import type { PinSettings } from './pinSettings.js'

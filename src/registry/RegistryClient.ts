@@ -4,7 +4,7 @@ import { parseManifest, sha256Digest, type Manifest } from '../model/Manifest.js
 import { MANIFEST_ACCEPT } from '../model/MediaType.js'
 import { DIGEST_RE } from '../model/PackageVersion.js'
 import type { ManifestFact } from '../planner/Plan.js'
-import { silentLogger, type Logger } from '../http/Logger.js'
+import { silentLogger, type Logger } from '../log/Logger.js'
 import { DEFAULT_RETRY_POLICY, sendWithRetry, type RetryPolicy } from '../http/retry.js'
 import { createTransport, DEFAULT_TIMEOUT_MS, USER_AGENT, type Transport } from '../http/transport.js'
 import { registryAuthFrom, type BearerChallenge, type RegistryAuth } from './challenge.js'

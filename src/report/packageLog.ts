@@ -1,7 +1,14 @@
 import type { Decision } from '../planner/Decision.js'
 import type { PackageReport } from './RunReport.js'
 import { countOutcomes, resolveOutcomes, type Totals } from './outcome.js'
-import { formatDecisionLine, formatReasonLine, formatTotalsLine, lineOptionsFor } from './logLines.js'
+import {
+  formatDecisionLine,
+  formatReasonLine,
+  formatTotalsLine,
+  lineOptionsFor,
+  oneLine
+} from './logLines.js'
+import { logText } from '../log/logText.js'
 
 /** A log entry, kept as data so the grouping can be tested without @actions/core. */
 export type LogEntry =
@@ -17,6 +24,7 @@ export type LogEntry =
  */
 export function packageLog(pkg: PackageReport, dryRun: boolean): LogEntry[] {
   const { plan } = pkg
+  const name = logText(plan.packageName)
   const outcomes = resolveOutcomes(pkg, dryRun)
   const byId = new Map<number, Decision>(plan.decisions.map(d => [d.versionId, d]))
   const deletes: Decision[] = []
@@ -48,12 +56,10 @@ export function packageLog(pkg: PackageReport, dryRun: boolean): LogEntry[] {
     }
     entries.push({ kind: 'endgroup' })
   }
-  emit(deleteGroupTitle(plan.packageName, totals, dryRun, plan.blocked !== undefined), deletes)
-  emit(
-    `${plan.packageName}: ${dryRun ? 'would keep' : 'kept'} ${totals.kept} of ${totals.versions} versions`,
-    keeps
-  )
-  if (plan.blocked !== undefined) entries.push({ kind: 'info', text: `${plan.packageName}: ${plan.blocked}` })
+  emit(deleteGroupTitle(name, totals, dryRun, plan.blocked !== undefined), deletes)
+  emit(`${name}: ${dryRun ? 'would keep' : 'kept'} ${totals.kept} of ${totals.versions} versions`, keeps)
+  if (plan.blocked !== undefined)
+    entries.push({ kind: 'info', text: `${name}: ${logText(oneLine(plan.blocked))}` })
   entries.push({ kind: 'info', text: formatTotalsLine(plan.packageName, totals, dryRun) })
   return entries
 }
