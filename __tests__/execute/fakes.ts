@@ -8,7 +8,8 @@ import { parseManifest, sha256Digest } from '../../src/model/Manifest.js'
 import { MediaTypes, shortMediaType } from '../../src/model/MediaType.js'
 import type { PackageRef, PackageVersion } from '../../src/model/PackageVersion.js'
 import type { Action, Decision, Role } from '../../src/planner/Decision.js'
-import type { ManifestFact, Plan } from '../../src/planner/Plan.js'
+import type { ManifestFact } from '../../src/model/ManifestFact.js'
+import type { Plan } from '../../src/planner/Plan.js'
 import type { ManifestSource } from '../../src/registry/ManifestSource.js'
 
 export interface StoredVersion {

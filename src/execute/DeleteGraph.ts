@@ -1,5 +1,6 @@
 import type { Decision } from '../planner/Decision.js'
-import type { ManifestFact, Plan } from '../planner/Plan.js'
+import type { ManifestFact } from '../model/ManifestFact.js'
+import type { Plan } from '../planner/Plan.js'
 import { parseReferrerTag } from '../planner/ReferrerTags.js'
 
 /**
