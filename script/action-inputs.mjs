@@ -7,8 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import * as prettier from 'prettier'
 import { parse } from 'yaml'
 
-const actionUrl = new URL('../action.yml', import.meta.url)
-const moduleUrl = new URL('../src/model/actionInputs.ts', import.meta.url)
+// `--action FILE` / `--module FILE` point elsewhere (the freshness test checks a stale copy fails).
+const option = name => {
+  const i = process.argv.indexOf(name)
+  return i > 0 && process.argv[i + 1] ? new URL(process.argv[i + 1], `file://${process.cwd()}/`) : undefined
+}
+const actionUrl = option('--action') ?? new URL('../action.yml', import.meta.url)
+const moduleUrl = option('--module') ?? new URL('../src/model/actionInputs.ts', import.meta.url)
 
 export async function renderActionInputs(actionYml) {
   const action = parse(actionYml)
@@ -30,8 +35,10 @@ export async function renderActionInputs(actionYml) {
     "export type ActionInputName = (typeof ACTION_INPUTS)[number]['name']",
     ''
   ].join('\n')
-  const options = (await prettier.resolveConfig(moduleUrl.pathname)) ?? {}
-  return prettier.format(text, { ...options, filepath: moduleUrl.pathname })
+  // The repository's prettier settings, whatever file is written.
+  const target = new URL('../src/model/actionInputs.ts', import.meta.url).pathname
+  const options = (await prettier.resolveConfig(target)) ?? {}
+  return prettier.format(text, { ...options, filepath: target })
 }
 
 const expected = await renderActionInputs(readFileSync(actionUrl, 'utf8'))
@@ -43,7 +50,7 @@ if (process.argv.includes('--check')) {
     // missing counts as stale
   }
   if (current !== expected) {
-    console.error('src/model/actionInputs.ts is stale: run `node script/action-inputs.mjs` and commit it')
+    console.error(`${moduleUrl.pathname} is stale: run \`node script/action-inputs.mjs\` and commit it`)
     process.exit(1)
   }
 } else {
