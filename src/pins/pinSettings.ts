@@ -1,4 +1,5 @@
 import { Minimatch } from 'minimatch'
+import type { ActionInputName } from '../model/actionInputs.js'
 import { InputError } from '../settings/InputError.js'
 import { DEFAULT_PIN_GLOBS } from './defaultGlobs.js'
 
@@ -84,7 +85,7 @@ export function pinHosts(registryUrl: string): string[] {
   return [new URL(registryUrl).host.toLowerCase()]
 }
 
-export function readPinSettings(read: (name: string) => string, registryUrl: string): PinSettings {
+export function readPinSettings(read: (name: ActionInputName) => string, registryUrl: string): PinSettings {
   return {
     globs: parseProtectPinned(read('protect-pinned')),
     hosts: pinHosts(registryUrl),
