@@ -1,5 +1,6 @@
 import path from 'node:path'
-import { Minimatch } from 'minimatch'
+import { compileGlob } from '../patterns/glob.js'
+import { PatternError } from '../patterns/PatternError.js'
 import { readCacheSettings } from '../cache/cacheSettings.js'
 import { readPinSettings } from '../pins/pinSettings.js'
 import { compilePolicy } from '../planner/compilePolicy.js'
@@ -123,10 +124,21 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
     )
   }
   for (const p of packages) {
-    const mm = new Minimatch(p)
-    // minimatch compiles nearly anything; an empty set or a pattern of only separators selects nothing useful.
-    if (p.startsWith('/') || p.endsWith('/') || mm.set.length === 0 || /\s/.test(p)) {
-      throw new InputError('packages', p, 'a package name or glob without spaces or leading/trailing `/`')
+    // A pattern of only separators selects nothing useful; the glob is compiled here so a bad one (or one that
+    // cannot run in linear time, such as a negation) fails before any request.
+    let why = ''
+    try {
+      compileGlob(p, { paths: true, nocase: true })
+    } catch (e) {
+      if (!(e instanceof PatternError)) throw e
+      why = ` (${e.reason.replace(/\.$/, '')})`
+    }
+    if (why || p.startsWith('/') || p.endsWith('/') || /\s/.test(p)) {
+      throw new InputError(
+        'packages',
+        p,
+        `a package name or glob without spaces or leading/trailing \`/\`${why}`
+      )
     }
   }
 
