@@ -117,6 +117,15 @@ describe('no user pattern hangs the run', () => {
        const scan = await scanPins({ root, globs: ['${EIGHT_STARS}', ${BRACES} + '*'], hosts: ['ghcr.io'] })
        return scan.filesScanned`,
       151
+    ],
+    [
+      'a repository file of 1 MiB that the pin scanner reads (its own regexes, applied to data)',
+      `const { findReferences } = await import('${src('pins/findReferences.ts')}')
+       const pin = 'ghcr.io/o/p@sha256:' + 'a'.repeat(64)
+       const inline = 'image: ' + 'ghcr.io/a/'.repeat(100_000) + ' ' + pin
+       const yaml = 'digest: sha256:' + 'b'.repeat(64) + '\\nname: ghcr.io/o/q' + ' '.repeat(500_000) + 'x\\n' + 'digest: x' + ' '.repeat(500_000) + 'y'
+       return [findReferences(inline, 'a.yaml', ['ghcr.io']).map(r => r.reference), findReferences(yaml, 'b.yaml', ['ghcr.io']).length]`,
+      [['ghcr.io/o/p@sha256:' + 'a'.repeat(64)], 0]
     ]
   ])('%s', (_name, body, expected) => {
     const r = runIsolated(body)
