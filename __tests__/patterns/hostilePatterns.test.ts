@@ -126,6 +126,17 @@ describe('no user pattern hangs the run', () => {
        const yaml = 'digest: sha256:' + 'b'.repeat(64) + '\\nname: ghcr.io/o/q' + ' '.repeat(500_000) + 'x\\n' + 'digest: x' + ' '.repeat(500_000) + 'y'
        return [findReferences(inline, 'a.yaml', ['ghcr.io']).map(r => r.reference), findReferences(yaml, 'b.yaml', ['ghcr.io']).length]`,
       [['ghcr.io/o/p@sha256:' + 'a'.repeat(64)], 0]
+    ],
+    [
+      'an ISO duration of 60,000 digits (tinyduration backtracks on it)',
+      `const { compilePolicy } = await import('${src('planner/compilePolicy.ts')}')
+       try {
+         compilePolicy({ 'older-than': 'P' + '1'.repeat(60_000) + 'x' })
+         return 'accepted'
+       } catch (e) {
+         return /^Invalid input 'older-than': "P1{60000}x". A duration is at most 64 characters/.test(e.message)
+       }`,
+      true
     ]
   ])('%s', (_name, body, expected) => {
     const r = runIsolated(body)
