@@ -8,7 +8,7 @@ import type { PinnedReference } from './PinnedReference.js'
 export interface PinScanOptions {
   /** The directory to scan (the checkout: GITHUB_WORKSPACE). */
   readonly root: string
-  /** Files to read, minimatch globs relative to `root`. */
+  /** Files to read, globs relative to `root` (minimatch syntax, matched on RE2 by src/patterns/glob.ts). */
   readonly globs: readonly string[]
   /** Registry hosts whose references count, e.g. `ghcr.io`. */
   readonly hosts: readonly string[]
