@@ -1,7 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 
 /**
  * Patterns that make a backtracking engine run for hours, each through the public entry point the action uses
@@ -11,8 +9,9 @@ import { pathToFileURL } from 'node:url'
  */
 const CHILD_TIMEOUT_MS = 20_000
 
+/** A source file of this checkout, whatever the working directory. */
 function src(file: string): string {
-  return pathToFileURL(path.resolve('src', file)).href
+  return new URL(`../../src/${file}`, import.meta.url).href
 }
 
 /** Runs `body` (an async function body that returns a JSON value) in a child; the value, or why there is none. */
