@@ -23,7 +23,8 @@ import { MediaTypes } from '../src/model/MediaType.js'
 import type { PackageVersion } from '../src/model/PackageVersion.js'
 import { compilePolicy } from '../src/planner/compilePolicy.js'
 import { nextFetches } from '../src/planner/fetchPlan.js'
-import type { ManifestFact, PlanInput } from '../src/planner/Plan.js'
+import type { ManifestFact } from '../src/model/ManifestFact.js'
+import type { PlanInput } from '../src/planner/Plan.js'
 import { plan } from '../src/planner/planner.js'
 
 const NOW = Date.parse('2026-06-01T00:00:00Z')

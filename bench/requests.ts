@@ -1,5 +1,5 @@
 /**
- * Request counts of the real clients for one large package, against the minimum of shared/DESIGN.md §9:
+ * Request counts of the real clients for one large package, against the minimum defined in docs/benchmarks.md:
  * a 10,000-version package with 1,000 multi-platform tags (scaleScenario), listed, read and pruned through
  * the loopback simulator over HTTP.
  *
@@ -46,7 +46,7 @@ interface Measured extends Minimum {
 }
 
 /**
- * §9 computed from the fixture itself (not from the planner): tagged roots except cosign-suffixed tags, nested
+ * The minimum (docs/benchmarks.md) computed from the fixture itself (not from the planner): tagged roots except cosign-suffixed tags, nested
  * indexes, and untagged versions no index reaches. `deletes` is filled in from the plan (one per deletion).
  */
 function minimumFor(pkg: FixturePackage): Omit<Minimum, 'deletes'> {
@@ -150,7 +150,7 @@ function table(results: Awaited<ReturnType<typeof run>>[]): string {
     ['Manifest reads (GET)', 'reads'],
     ['Deletes', 'deletes']
   ]
-  const head = `| Requests | §9 minimum | ${results.map(r => r.label).join(' | ')} |`
+  const head = `| Requests | Minimum | ${results.map(r => r.label).join(' | ')} |`
   const lines = [head, `|---|---:|${results.map(() => '---:|').join('')}`]
   for (const [name, key] of rows) {
     lines.push(`| ${name} | ${results[0].min[key]} | ${results.map(r => r.got[key]).join(' | ')} |`)

@@ -13,9 +13,9 @@
  *   npx tsx bench/run.ts --json                  the raw figures as JSON
  *
  * Per size:
- * - dry run, rate limits off, no latency: REST requests and registry reads by kind, against the minimum of
- *   shared/DESIGN.md §9 computed from the fixture (bench/lib/minimum.ts); wall time; peak memory of the
- *   action's process;
+ * - dry run, rate limits off, no latency: REST requests and registry reads by kind, against the minimum
+ *   docs/benchmarks.md defines ("The minimum request count"), computed from the fixture (bench/lib/minimum.ts);
+ *   wall time; peak memory of the action's process;
  * - dry run with 50 ms added to every answer (what a runner far from GitHub sees);
  * - a real run under GitHub's documented limits, simulated time 50× faster: deletes per simulated minute.
  */
@@ -41,7 +41,7 @@ const LATENCY_MS = 50
 const THROUGHPUT_TIME_SCALE = 0.02
 /** Deletes a throughput run may make: past the 500-per-hour content limit, into the next hour. */
 const THROUGHPUT_DELETES = 600
-/** Deletes of a real-time pacing run (about a minute and a half at 80 a minute). */
+/** Deletes of a real-time pacing run (about two minutes at 60 a minute). */
 const PACING_DELETES = 120
 
 /**
@@ -334,7 +334,7 @@ function requestsTable(runs: readonly DryRun[]): string {
     ['Manifest HEADs', c => c.heads, () => 0],
     ['Anything else', c => c.other + c.deletes, () => 0]
   ]
-  const head = `| Requests | ${runs.map(r => `${n(r.size)}: §9 min | ${n(r.size)}: sent`).join(' | ')} |`
+  const head = `| Requests | ${runs.map(r => `${n(r.size)}: min | ${n(r.size)}: sent`).join(' | ')} |`
   const lines = [head, `|---|${runs.map(() => '---:|---:|').join('')}`]
   for (const [label, got, min] of rows) {
     lines.push(`| ${label} | ${runs.map(r => `${n(min(r.minimum))} | ${n(got(r.counts))}`).join(' | ')} |`)
@@ -467,12 +467,12 @@ The whole action (\`src/main.ts\`, in a process of its own) runs in dry-run agai
 images and two BuildKit attestation manifests, so half the versions — and of the rest 60 % single-platform
 \`sha-…\` builds, 30 % untagged orphans, 10 % cosign signatures). Policy: \`keep-tags: latest, 1.*\`,
 \`delete-tags: sha-*\`, \`keep-n-tagged: 50\`, \`older-than: 30d\`, untagged orphans after 7 days. Rate limits are
-off (they are reported, never enforced) so only the action's own requests are counted. The §9 minimum is
-computed from the fixture's bytes by \`bench/lib/minimum.ts\`, not by the planner.
+off (they are reported, never enforced) so only the action's own requests are counted. The minimum is the one
+[defined above](#the-minimum-request-count), computed from the fixture's bytes by \`bench/lib/minimum.ts\`.
 
 ${requestsTable(zero)}
 
-¹ Not part of the §9 minimum: the action looks each exactly named package up once (it tells "not found" from
+¹ Not part of the minimum: the action looks each exactly named package up once (it tells "not found" from
 "no versions" and works with GITHUB_TOKEN, which cannot list an owner's packages).
 ² The minimum allows one token per started 60 s of registry work (the lifetime the distribution spec gives a token without
 \`expires_in\`; ghcr.io sends none); the client renews when a quarter of that is left.
@@ -520,7 +520,8 @@ action derives from \`retry-after\` or \`x-ratelimit-reset\` shrinks the same wa
 simulated — GitHub — minutes). \`request-budget\` stops each run after the listing and about ${n(THROUGHPUT_DELETES)}
 deletes; the rest is the next run's backlog. The ceilings: GitHub allows 80 content-creating requests a minute
 and 500 an hour, and 900 points a minute with a DELETE costing 5 (180 a minute); the action sends one write at a
-time, at least 750 ms apart (80 a minute), and slows down further whenever GitHub answers with \`retry-after\`.
+time, at least 1,000 ms apart (60 a minute: GitHub's REST best practices ask for at least one second between
+writes), and slows down further whenever GitHub answers with \`retry-after\`.
 
 ${throughputTable(real)}
 

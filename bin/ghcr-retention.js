@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// `npx ghcr-retention …`: the bundled CLI (same code as the action; see src/cli.ts).
+// `node bin/ghcr-retention.js …` from a checkout: the bundled CLI (same code as the action; see src/cli.ts and
+// docs/cli.md). The package is not published, so never `npx ghcr-retention`.
 import '../dist/cli/index.js'

@@ -7,6 +7,10 @@
  *   npm run demo               all four stages
  *   npm run demo -- --dry-run  only the dry-run plan
  *   npm run demo -- --debug    also the debug lines (the reason behind every decision)
+ *   npm run demo -- --docs     also copy the dry run's summary to docs/demo-summary.md and .html
+ *
+ * The action runs in the repository's root with paths relative to it, so a summary shows
+ * `demo-out/1-dry-run/…`, never the absolute path of the machine that made it.
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -19,7 +23,9 @@ import { renderSummaryHtml } from '../src/report/html.js'
 import { parseOutputsFile } from '../src/report/outputsFile.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const out = path.join(root, 'demo-out')
+/** Relative to `root`, the working directory of every stage: what reports print stays machine-neutral. */
+const out = 'demo-out'
+process.chdir(root)
 const NOW = Date.now()
 
 interface StageResult {
@@ -63,6 +69,7 @@ async function runAction(
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_OUTPUT: outputFile,
     RUNNER_TEMP: dir,
+    // The journal's default place is RUNNER_TEMP: relative here, so the summary names it the same everywhere.
     // The checkout protect-pinned scans (written by writeCheckout).
     GITHUB_WORKSPACE: checkout,
     // The cross-run manifest cache in a directory (on a runner: the Actions cache): stages after the first read
@@ -87,6 +94,7 @@ async function runAction(
   )
   const code = await new Promise<number>(resolve => {
     const child = spawn(process.execPath, [path.join(root, 'dist/index.js')], {
+      cwd: root,
       env,
       stdio: ['ignore', 'pipe', 'inherit']
     })
@@ -115,7 +123,8 @@ async function runCli(sim: Simulator, args: readonly string[]): Promise<{ code: 
     '--registry-url',
     sim.registryUrl,
     '--summary',
-    path.join(out, '5-cli/summary.md')
+    // The CLI runs in the checkout: from there the summary's place is one level up.
+    path.relative(checkout, path.join(out, '5-cli/summary.md'))
   ]
   mkdirSync(path.join(out, '5-cli'), { recursive: true })
   console.log(
@@ -190,6 +199,14 @@ async function main(): Promise<void> {
       `step summary: ${path.join(out, '1-dry-run/summary.md')} (HTML: ${path.join(out, '1-dry-run/summary.html')})`
     )
     if (plan.code !== 0) process.exitCode = plan.code
+    if (process.argv.includes('--docs')) {
+      writeFileSync(path.join(root, 'docs/demo-summary.md'), plan.summary)
+      writeFileSync(
+        path.join(root, 'docs/demo-summary.html'),
+        renderSummaryHtml(plan.summary, { title: 'ghcr-retention demo: 1-dry-run' })
+      )
+      console.log('docs/demo-summary.md and docs/demo-summary.html rewritten from the dry run')
+    }
     if (onlyDryRun) return
 
     const prune = await runAction(sim, '2-prune', { ...policy, 'validate-after-prune': 'true' })

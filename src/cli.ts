@@ -1,7 +1,7 @@
 /**
  * Local CLI: the same code as the action, driven by flags instead of `with:` inputs.
  *
- *   GITHUB_TOKEN=… npx ghcr-retention --owner acme --packages 'app, app/*' --keep-n-tagged 5 --dry-run
+ *   GITHUB_TOKEN=… node bin/ghcr-retention.js --owner acme --packages 'app, app/*' --keep-n-tagged 5 --dry-run
  *
  * Every action input is a flag of the same name (`--keep-tags latest`); a flag without a value means `true`.
  * The token comes from GITHUB_TOKEN or GH_TOKEN, never from the command line (it would land in shell history).

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { createManifestCache } from './cache/createManifestCache.js'
 import { PackagesClient } from './github/PackagesClient.js'
-import type { Logger } from './http/Logger.js'
+import { actionsLog } from './log/actionsLog.js'
 import { octokitRepoReader } from './pins/scanRepositories.js'
 import { octokitRepoState } from './github/RepoStateClient.js'
 import { createRepoStateSource } from './run/repoState.js'
@@ -24,18 +24,13 @@ export interface RunOverrides {
   readonly env?: NodeJS.ProcessEnv
 }
 
-/** 60 s / 80 content-creating requests (docs.github.com, REST API rate limits, secondary limits). */
-export const WRITE_GAP_MS = 750
-
-const coreLogger: Logger = {
-  debug: m => core.debug(m),
-  info: m => core.info(m),
-  warning: m => core.warning(m)
-}
+/** At least one second between deletes: GitHub's REST best practices for writes (src/github/octokit.ts). */
+export { DEFAULT_WRITE_GAP_MS as WRITE_GAP_MS } from './github/octokit.js'
+import { DEFAULT_WRITE_GAP_MS as WRITE_GAP_MS } from './github/octokit.js'
 
 /**
  * The action: inputs are read and validated before any request, then one mode runs. Never throws; a failure
- * becomes `core.setFailed` with a message that names what to fix.
+ * becomes `setFailed` with a message that names what to fix.
  */
 export async function run(overrides: RunOverrides = {}): Promise<void> {
   const env = overrides.env ?? process.env
@@ -43,23 +38,25 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
   try {
     settings = readSettings(name => core.getInput(name), env)
   } catch (error) {
-    core.setFailed((error as Error).message)
+    actionsLog.setFailed((error as Error).message)
     return
   }
   core.setSecret(settings.token)
   debugSettings(settings)
 
   const cancellation = installSignalHandlers(name =>
-    core.warning(`${name} received: stopping after the requests in flight; the journal is still written`)
+    actionsLog.warning(
+      `${name} received: stopping after the requests in flight; the journal is still written`
+    )
   )
   try {
     const packages = new PackagesClient({
       token: settings.token,
       apiUrl: settings.apiUrl,
-      logger: coreLogger,
+      logger: actionsLog,
       timeScale: overrides.timeScale,
-      // GitHub documents 80 content-creating requests a minute; deletes are paced to that ceiling and slow
-      // down further whenever GitHub answers with retry-after (the throttling plugin).
+      // A second between deletes (GitHub's best practices), slower whenever GitHub answers with retry-after
+      // (the throttling plugin).
       writeGapMs: WRITE_GAP_MS,
       writeConcurrency: 1
     })
@@ -68,7 +65,7 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       username: settings.registryUsername,
       password: settings.token,
       concurrency: settings.concurrency,
-      logger: coreLogger,
+      logger: actionsLog,
       timeScale: overrides.timeScale,
       onSecret: value => core.setSecret(value)
     })
@@ -79,15 +76,15 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       // Created before the first request so listing counts against an explicit budget too.
       budget: RequestBudget.create(packages, settings.requestBudget),
       signal: cancellation.signal,
-      logger: coreLogger,
+      logger: actionsLog,
       now: overrides.now ?? Date.now,
       manifestCache: createManifestCache(settings.cache, registry, {
         env,
-        logger: coreLogger,
+        logger: actionsLog,
         now: overrides.now ?? Date.now
       }),
       repoReader: octokitRepoReader(packages.octokit),
-      repoState: createRepoStateSource(settings, env, octokitRepoState(packages.octokit), coreLogger)
+      repoState: createRepoStateSource(settings, env, octokitRepoState(packages.octokit), actionsLog)
     }
     switch (settings.mode) {
       case 'prune':
@@ -105,7 +102,7 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
         break
     }
   } catch (error) {
-    core.setFailed((error as Error).message)
+    actionsLog.setFailed((error as Error).message)
   } finally {
     cancellation.dispose()
   }
@@ -113,12 +110,12 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
 
 function debugSettings(s: Settings): void {
   // Every resolved value except the token, so a user can see what the action understood.
-  core.debug(
+  actionsLog.debug(
     `settings: owner=${s.owner} packages=${JSON.stringify(s.packages)} mode=${s.mode} dry-run=${s.dryRun} ` +
       `api-url=${s.apiUrl} registry-url=${s.registryUrl} concurrency=${s.concurrency} ` +
       `request-budget=${s.requestBudget ?? 'auto'} journal-file=${s.journalFile}`
   )
-  core.debug(
+  actionsLog.debug(
     `settings: protect-pinned=${s.pins.globs.length > 0 ? JSON.stringify(s.pins.globs) : 'false'} ` +
       `protect-pinned-repositories=${JSON.stringify(s.pins.repositories.map(r => `${r.owner}/${r.repo}${r.ref ? `@${r.ref}` : ''}`))} ` +
       `pin-hosts=${s.pins.hosts.join(',')} cache=${s.cache.enabled}${s.cache.dir ? ` cache-dir=${s.cache.dir}` : ''}`

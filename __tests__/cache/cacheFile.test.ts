@@ -11,7 +11,7 @@ import {
 } from '../../src/cache/cacheFile.js'
 import { createManifestCache } from '../../src/cache/createManifestCache.js'
 import { DirectoryCacheStore } from '../../src/cache/CacheStore.js'
-import { silentLogger } from '../../src/http/Logger.js'
+import { silentLogger } from '../../src/log/Logger.js'
 
 const entry = (n: number, usedAt: number, size = 10): CacheEntry => ({
   digest: `sha256:${String(n).padStart(64, '0')}`,

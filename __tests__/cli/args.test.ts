@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from '@jest/globals'
 import { parse } from 'yaml'
-import { ACTION_INPUTS, CliUsageError, parseArgs } from '../../src/cli/args.js'
+import { ACTION_INPUTS, CliUsageError, parseArgs, summarise, USAGE } from '../../src/cli/args.js'
 import { renderCommandLine } from '../../src/cli/terminal.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -75,6 +75,64 @@ describe('parseArgs', () => {
       inputs: Record<string, unknown>
     }
     expect([...ACTION_INPUTS]).toEqual(Object.keys(action.inputs))
+  })
+})
+
+describe('--help', () => {
+  const action = parse(readFileSync(path.join(root, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { description: string }>
+  }
+  const lines = USAGE.split('\n')
+  const flagLine = (flag: string): string | undefined =>
+    lines.find(line => line.startsWith(`  ${flag} `) || line === `  ${flag}`)
+
+  it('lists every action.yml input but the token as a flag, with the start of its description', () => {
+    const missing: string[] = []
+    for (const [name, spec] of Object.entries(action.inputs)) {
+      if (name === 'token') continue
+      const line = flagLine(`--${name}`)
+      // The line's text is the description's first words (or a shortened form of its first sentence).
+      const firstWord = spec.description.trim().split(/\s+/)[0]
+      if (!line || !line.slice(`  --${name}`.length).trim().startsWith(firstWord)) missing.push(name)
+    }
+    expect(missing).toEqual([])
+    expect(flagLine('--token')).toBeUndefined()
+    expect(USAGE).toContain('GITHUB_TOKEN or GH_TOKEN')
+  })
+
+  it('lists the command-line flags too, each with a description', () => {
+    for (const flag of ['--summary', '--json', '--cache-dir', '--workspace', '--debug', '--help']) {
+      const line = lines.find(l => l.startsWith(`  ${flag}`))
+      expect({ flag, described: (line ?? '').replace(/^\s*--\S+( [A-Z]+)?/, '').trim().length > 5 }).toEqual({
+        flag,
+        described: true
+      })
+    }
+  })
+
+  it('keeps each flag to one line of at most 140 characters', () => {
+    const flagLines = lines.filter(line => /^ {2}--/.test(line))
+    expect(flagLines.length).toBe(Object.keys(action.inputs).length - 1 + 6)
+    expect(flagLines.filter(line => line.length > 140)).toEqual([])
+  })
+})
+
+describe('summarise', () => {
+  it('takes the first sentence, not stopping at e.g. or inside code', () => {
+    expect(summarise('Keep N. Then more.')).toBe('Keep N.')
+    expect(summarise('Templates, e.g. `pr-{number}`. More.')).toBe('Templates, e.g. `pr-{number}`.')
+    expect(summarise('Versions (`v1.2.3` or `1.2`) only. More.')).toBe('Versions (`v1.2.3` or `1.2`) only.')
+  })
+
+  it('shortens a long first sentence: asides, then the part after a colon, then trailing clauses', () => {
+    const long = 'x'.repeat(90)
+    const mid = 'x'.repeat(60)
+    expect(summarise(`Cut asides (${long}) out, here (\`a(b)\` too).`)).toBe('Cut asides out, here.')
+    expect(summarise(`Keep releases by semantic version: ${long} and ${long}.`)).toBe(
+      'Keep releases by semantic version.'
+    )
+    expect(summarise(`A window of time, ${mid}, ${mid}.`)).toBe(`A window of time, ${mid}.`)
+    expect(summarise(`${'word '.repeat(40)}end.`)).toMatch(/^(word ){18}word…$/)
   })
 })
 

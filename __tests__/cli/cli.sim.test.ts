@@ -126,7 +126,7 @@ describe('ghcr-retention CLI against the simulator', () => {
     const summary = readFileSync(path.join(dir, 'out/summary.md'), 'utf8')
     expect(summary).toContain('app/tools')
     expect(summary).toContain('### Pinned digests')
-    expect(summary).toContain('`deploy/k8s/app.yaml:1`')
+    expect(summary).toContain('<code>deploy/k8s/app.yaml:1</code>')
     const journal = parseJournal(readFileSync(path.join(dir, 'out/plan.json'), 'utf8'), 'plan.json')
     expect(journal.dryRun).toBe(true)
     expect(journal.packages.map(p => p.name)).toEqual(['app', 'app/tools'])

@@ -18,7 +18,7 @@ import {
   openJournal,
   uploadJournal
 } from '../../src/execute/artifact.js'
-import { silentLogger } from '../../src/http/Logger.js'
+import { silentLogger } from '../../src/log/Logger.js'
 import { FakeStore, memoryLogger, planOf } from './fakes.js'
 
 function sample(): Journal {

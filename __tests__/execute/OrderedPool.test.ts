@@ -66,6 +66,33 @@ describe('runOrdered', () => {
     expect(result.held.get('shared')).toBe('P1')
   })
 
+  it('a prerequisite outside the order is ignored by default, and holds its dependents with outside: hold', async () => {
+    // I is not in the order (held back by the caller): M waits on it, N on M; x is free.
+    const after = new Map([
+      ['M', ['I']],
+      ['N', ['M']]
+    ])
+    const ignored = harness()
+    const free = await runOrdered({ order: ['M', 'N', 'x'], after, concurrency: 2, run: ignored.run })
+    expect(free.held.size).toBe(0)
+    expect(ignored.log.filter(l => l.startsWith('start'))).toEqual(['start M', 'start x', 'start N'])
+
+    const h = harness()
+    const result = await runOrdered({
+      order: ['M', 'N', 'x'],
+      after,
+      concurrency: 2,
+      outside: 'hold',
+      run: h.run
+    })
+    expect([...result.held.entries()].sort()).toEqual([
+      ['M', 'I'],
+      ['N', 'I']
+    ])
+    expect(result.notStarted).toEqual([])
+    expect(h.log.filter(l => l.startsWith('start'))).toEqual(['start x'])
+  })
+
   it('the gate stops new starts; running tasks finish; the rest is reported in order', async () => {
     const h = harness()
     let allowed = 3

@@ -45,8 +45,54 @@ describe('runStatus', () => {
       ok: true,
       failedPackages: [],
       backlog: 0,
+      failures: [],
+      warnings: [],
       message: 'ok'
     })
+  })
+
+  // docs/exit-status.md, one row per cause: fails when the user must act, succeeds when a later run catches up.
+  const blocked =
+    'blocked by the safety cap: The plan for app deletes 8 of 10 versions (80%), more than max-deletions 5 allows'
+  it.each<[string, Partial<ExecutionResult>, boolean]>([
+    ['a real run max-deletions blocks', { stoppedReason: blocked }, false],
+    ['a dry run max-deletions blocks', { dryRun: true, stoppedReason: blocked }, true],
+    ['a failed delete', { failed: [{ versionId: 1, digest: 'sha256:1', error: 'HTTP 502' }] }, false],
+    ['a failed untag', { untagged: [{ versionId: 1, tag: 'pr-1', ok: false, error: 'HTTP 500' }] }, false],
+    ['a rejected token', { stoppedReason: 'HTTP 401: Bad credentials' }, false],
+    ['the request budget used up', { remaining: [1], stoppedReason: 'request-budget of 10 used up' }, true],
+    ['the budget used up (fallback)', { remaining: [1], stoppedReason: 'request budget used up' }, true],
+    ['the primary rate limit', { remaining: [1], stoppedReason: 'primary rate limit used up: reset' }, true],
+    ['a cancellation', { remaining: [1], stoppedReason: 'cancelled' }, true],
+    ['kept tags that moved', { remaining: [1], stoppedReason: 're-plan limit: kept tags moved' }, true],
+    [
+      'a delete held back for safety',
+      { remaining: [1], heldBack: [{ versionId: 1, digest: 'sha256:1', reason: 'kept index lists it' }] },
+      true
+    ],
+    ['a refused delete', { refused: [{ versionId: 1, digest: 'sha256:1', status: 400, message: 'x' }] }, true]
+  ])('%s: ok=%s', (_what, extra, ok) => {
+    const status = runStatus([result('app', extra)])
+    expect(status.ok).toBe(ok)
+    expect(status.failures.length > 0).toBe(!ok)
+  })
+
+  it('a real run max-deletions blocks fails and says what to change; a dry run warns and succeeds', () => {
+    const real = runStatus([result('app', { stoppedReason: blocked })])
+    expect(real.message).toBe(`failed: app (${blocked})`)
+    const dry = runStatus([result('app', { dryRun: true, stoppedReason: blocked })])
+    expect(dry.warnings).toEqual([`app: a real run would fail: ${blocked}`])
+    expect(dry.message).toBe(`ok; app: a real run would fail: ${blocked}`)
+  })
+
+  it('a journal that could not be written fails the run, whatever the packages did', () => {
+    const status = runStatus([result('app', { deleted: [1, 2] })], {
+      journalError: "EACCES: permission denied, open '/ro/journal.json'"
+    })
+    expect(status.ok).toBe(false)
+    expect(status.message).toBe(
+      "failed: journal not written: EACCES: permission denied, open '/ro/journal.json'"
+    )
   })
 })
 

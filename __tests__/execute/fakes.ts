@@ -8,7 +8,8 @@ import { parseManifest, sha256Digest } from '../../src/model/Manifest.js'
 import { MediaTypes, shortMediaType } from '../../src/model/MediaType.js'
 import type { PackageRef, PackageVersion } from '../../src/model/PackageVersion.js'
 import type { Action, Decision, Role } from '../../src/planner/Decision.js'
-import type { ManifestFact, Plan } from '../../src/planner/Plan.js'
+import type { ManifestFact } from '../../src/model/ManifestFact.js'
+import type { Plan } from '../../src/planner/Plan.js'
 import type { ManifestSource } from '../../src/registry/ManifestSource.js'
 
 export interface StoredVersion {
@@ -27,14 +28,46 @@ export class FakeStore {
   private nextId = 100
   private n = 0
 
-  add(body: object, mediaType: string, tags: string[] = []): StoredVersion {
+  /** `digest` overrides the body's hash: crafted manifests can name each other in a loop that way. */
+  add(body: object, mediaType: string, tags: string[] = [], digest?: string): StoredVersion {
     const bytes = new TextEncoder().encode(JSON.stringify(body))
-    const digest = sha256Digest(bytes)
+    digest ??= sha256Digest(bytes)
     const v: StoredVersion = { id: this.nextId++, digest, tags: [], bytes, mediaType, state: 'active' }
     this.versions.set(v.id, v)
-    this.byDigest.set(digest, v)
+    if (!this.byDigest.has(digest)) this.byDigest.set(digest, v)
     for (const t of tags) this.tag(t, v)
     return v
+  }
+
+  /** The same digest listed again under a new version id (a crafted or inconsistent listing). */
+  duplicate(v: StoredVersion, tags: string[] = []): StoredVersion {
+    const copy: StoredVersion = { ...v, id: this.nextId++, tags: [], state: 'active' }
+    delete copy.deletedAt
+    this.versions.set(copy.id, copy)
+    for (const t of tags) this.tag(t, copy)
+    return copy
+  }
+
+  /** An index under a chosen digest listing the given digests, present or not (loops need the digest first). */
+  craftedIndex(digest: string, children: readonly string[], tags: string[] = []): StoredVersion {
+    return this.add(
+      {
+        schemaVersion: 2,
+        mediaType: MediaTypes.ociIndex,
+        manifests: children.map(d => ({ mediaType: MediaTypes.ociIndex, digest: d, size: 1 }))
+      },
+      MediaTypes.ociIndex,
+      tags,
+      digest
+    )
+  }
+
+  /** A listing of the digest that is still active: the registry serves a manifest while any listing remains. */
+  live(digest: string): StoredVersion | undefined {
+    const first = this.byDigest.get(digest)
+    if (first?.state === 'active') return first
+    for (const v of this.versions.values()) if (v.digest === digest && v.state === 'active') return v
+    return undefined
   }
 
   image(tags: string[] = []): StoredVersion {
@@ -174,8 +207,8 @@ export class FakeRegistry implements ManifestSource {
 
   async fetchManifest(_repo: string, digest: string): Promise<ManifestFact> {
     this.requestCount++
-    const v = this.store.byDigest.get(digest)
-    if (!v || v.state !== 'active') return { ok: false, reason: `no manifest ${digest}` }
+    const v = this.store.live(digest)
+    if (!v) return { ok: false, reason: `no manifest ${digest}` }
     return { ok: true, manifest: parseManifest(v.bytes, v.mediaType, digest) }
   }
 
@@ -188,7 +221,7 @@ export class FakeRegistry implements ManifestSource {
 
   async hasManifest(_repo: string, digest: string): Promise<boolean> {
     this.requestCount++
-    return this.store.byDigest.get(digest)?.state === 'active'
+    return this.store.live(digest) !== undefined
   }
 
   async putManifest(_repo: string, tag: string, body: Uint8Array, mediaType: string): Promise<string> {

@@ -117,7 +117,14 @@ describe('collectPins and the summary', () => {
         logger: log
       })
       expect(log.lines.filter(l => l.startsWith('warning'))).toHaveLength(1)
-      expect(renderPinsSummary(pins, [])).toContain('Nothing was scanned: no file in')
+      expect(log.lines.filter(l => l.startsWith('warning'))[0]).toMatch(
+        /^warning protect-pinned scanned nothing \(no file in .* matches protect-pinned\): add actions\/checkout before this step, or set protect-pinned: false\.$/
+      )
+      expect(renderPinsSummary(pins, [])).toContain(
+        'Nothing was scanned (no file in ' +
+          dir +
+          ' matches protect-pinned), so pinned digests are not protected: add actions/checkout before this step, or set protect-pinned: false.'
+      )
     } finally {
       rmSync(dir, { recursive: true })
     }
@@ -139,9 +146,13 @@ describe('collectPins and the summary', () => {
     expect(outcomes.map(o => o.status)).toEqual(['kept', 'absent', 'not-selected'])
     const md = renderPinsSummary(pins, outcomes)
     expect(md).toContain('3 file(s) scanned in the checkout; 3 digest reference(s) to packages of acme.')
-    expect(md).toContain(`| \`deploy/app.yaml:3\` | \`${kept.reference}\` | app | 7 | kept |`)
-    expect(md).toContain('| `Dockerfile:1` | `x\\|y` | app | — | ⚠️ not in the package (pull fails) |')
-    expect(md).toContain('| `k8s/other.yaml:3` |')
+    expect(md).toContain(
+      `| <code>deploy/app.yaml:3</code> | <code>${kept.reference}</code> | app | 7 | kept |`
+    )
+    expect(md).toContain(
+      '| <code>Dockerfile:1</code> | <code>x&#124;y</code> | app | — | ⚠️ not in the package (pull fails) |'
+    )
+    expect(md).toContain('| <code>k8s/other.yaml:3</code> |')
     expect(md).toContain('package not selected this run')
   })
 })

@@ -153,8 +153,12 @@ describe('protect-pinned against the simulator', () => {
 
   it('warns that nothing was scanned when there is no checkout', async () => {
     const run = await runWith(undefined)
-    const warning = run.log.find(l => l.startsWith('::warning') && l.includes('nothing was scanned'))
-    expect(warning).toContain('GITHUB_WORKSPACE is not set')
+    const warnings = run.log.filter(l => l.startsWith('::warning') && l.includes('protect-pinned'))
+    // One line, and it says what to do.
+    expect(warnings).toEqual([
+      '::warning::protect-pinned scanned nothing (GITHUB_WORKSPACE is not set): add actions/checkout before ' +
+        'this step, or set protect-pinned: false.'
+    ])
     expect(decisions(run).get(refs['orphan:45d'])?.action).toBe('delete')
   })
 
@@ -162,9 +166,10 @@ describe('protect-pinned against the simulator', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'empty-checkout-'))
     try {
       const run = await runWith(empty)
-      expect(
-        run.log.some(l => l.startsWith('::warning') && l.includes('nothing was scanned: no file in'))
-      ).toBe(true)
+      expect(run.log.filter(l => l.startsWith('::warning') && l.includes('protect-pinned'))).toEqual([
+        `::warning::protect-pinned scanned nothing (no file in ${empty} matches protect-pinned): add ` +
+          'actions/checkout before this step, or set protect-pinned: false.'
+      ])
     } finally {
       rmSync(empty, { recursive: true, force: true })
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { MediaTypes } from '../../src/model/MediaType.js'
 import { nextFetches } from '../../src/planner/fetchPlan.js'
-import type { ManifestFact } from '../../src/planner/Plan.js'
+import type { ManifestFact } from '../../src/model/ManifestFact.js'
 import { PackageBuilder, dg, hex } from './packageBuilder.js'
 
 describe('nextFetches (shared/DESIGN.md §9)', () => {

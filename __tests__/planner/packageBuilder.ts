@@ -3,7 +3,8 @@ import type { Descriptor, Manifest, Platform } from '../../src/model/Manifest.js
 import { MediaTypes } from '../../src/model/MediaType.js'
 import type { PackageVersion } from '../../src/model/PackageVersion.js'
 import { nextFetches } from '../../src/planner/fetchPlan.js'
-import type { ManifestFact, PlanInput } from '../../src/planner/Plan.js'
+import type { ManifestFact } from '../../src/model/ManifestFact.js'
+import type { PlanInput } from '../../src/planner/Plan.js'
 
 export const NOW = Date.UTC(2026, 10, 23, 12, 0, 0)
 export const DAY = 86_400_000

@@ -3,7 +3,7 @@ import type { Manifest } from '../../src/model/Manifest.js'
 import { MediaTypes } from '../../src/model/MediaType.js'
 import type { PackageVersion } from '../../src/model/PackageVersion.js'
 import { nextFetches } from '../../src/planner/fetchPlan.js'
-import type { ManifestFact } from '../../src/planner/Plan.js'
+import type { ManifestFact } from '../../src/model/ManifestFact.js'
 import { DAY, NOW, dg } from './packageBuilder.js'
 
 /**

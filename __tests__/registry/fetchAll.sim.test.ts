@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Agent } from 'undici'
 import type { PackageVersion } from '../../src/model/PackageVersion.js'
-import type { ManifestFact } from '../../src/planner/Plan.js'
+import type { ManifestFact } from '../../src/model/ManifestFact.js'
 import { fetchAll } from '../../src/registry/fetchAll.js'
 import { RegistryClient } from '../../src/registry/RegistryClient.js'
 import { FixtureBuilder } from '../../src/sim/fixtures/FixtureBuilder.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { fetchAll } from '../../src/registry/fetchAll.js'
 import type { ManifestSource } from '../../src/registry/ManifestSource.js'
-import type { ManifestFact } from '../../src/planner/Plan.js'
+import type { ManifestFact } from '../../src/model/ManifestFact.js'
 import { nextFetches } from '../../src/planner/fetchPlan.js'
 import { parseManifest, sha256Digest } from '../../src/model/Manifest.js'
 import { MediaTypes } from '../../src/model/MediaType.js'

@@ -23,7 +23,7 @@ describe('collectAnnotations', () => {
           `index ${dg('40')} has none of its children`,
           `index ${dg('41')} has none of its children`,
           `index ${dg('42')} has none of its children`,
-          '…and 2 more (see the step summary)'
+          "…and 2 more (the journal's warnings list them all)"
         ].join('\n')
       },
       {
@@ -86,17 +86,55 @@ describe('collectAnnotations', () => {
     ])
   })
 
-  it('says once why a capped plan deleted nothing', () => {
+  it('says once why a capped plan deleted nothing: an error in a real run, a warning in a dry run', () => {
     const plan = {
       ...appPlan(),
       blocked: 'would delete 3 of 7 versions, more than max-deletions 1; raise max-deletions to apply',
       warnings: [{ kind: 'max-deletions' as const, message: 'over the cap' }]
     }
-    expect(collectAnnotations(report({ packages: [{ plan }] }))).toEqual([
+    expect(collectAnnotations(report({ dryRun: false, packages: [{ plan }] }))).toEqual([
+      {
+        level: 'error',
+        title: 'app: max-deletions blocked the plan',
+        message: 'would delete 3 of 7 versions, more than max-deletions 1; raise max-deletions to apply'
+      }
+    ])
+    expect(collectAnnotations(report({ dryRun: true, packages: [{ plan }] }))).toEqual([
       {
         level: 'warning',
-        title: 'app: deletions held back by the safety cap',
-        message: 'would delete 3 of 7 versions, more than max-deletions 1; raise max-deletions to apply'
+        title: 'app: a real run would be blocked by max-deletions',
+        message:
+          'A real run with these inputs would fail. would delete 3 of 7 versions, more than max-deletions 1; ' +
+          'raise max-deletions to apply'
+      }
+    ])
+  })
+
+  it('names why deletes were held back for safety when nothing stopped the run', () => {
+    const list = collectAnnotations(
+      report({
+        dryRun: false,
+        packages: [
+          {
+            plan: appPlan(),
+            execution: execution({
+              remaining: [241362761, 241387187],
+              heldBack: [
+                { versionId: 241362761, digest: dg('22'), reason: 'kept index sha256:aa still lists it' },
+                { versionId: 241387187, digest: dg('21'), reason: 'kept index sha256:aa still lists it' }
+              ]
+            })
+          }
+        ]
+      })
+    )
+    expect(list).toEqual([
+      {
+        level: 'warning',
+        title: 'app: 2 deletions left for the next run',
+        message:
+          'held back for safety: package_version=241362761: kept index sha256:aa still lists it (and 1 more, ' +
+          'see the log). The next scheduled run continues with the backlog.'
       }
     ])
   })

@@ -1,5 +1,6 @@
 import type { Decision } from '../../src/planner/Decision.js'
-import type { ManifestFact, Plan } from '../../src/planner/Plan.js'
+import type { ManifestFact } from '../../src/model/ManifestFact.js'
+import type { Plan } from '../../src/planner/Plan.js'
 import type { ExecutionResult } from '../../src/execute/ExecutionResult.js'
 import type { Manifest } from '../../src/model/Manifest.js'
 import type { RunReport } from '../../src/report/RunReport.js'

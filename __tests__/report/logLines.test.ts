@@ -154,4 +154,27 @@ describe('packageLog', () => {
     expect(infos.slice(0, 3).every(l => l.startsWith('held back app:'))).toBe(true)
     expect(infos).toContain('app: the plan deletes 3 of 7 versions (43 %), over max-deletions: 10 %')
   })
+
+  it('counts what the cap held back as the planner gives it (deletes turned into keeps of rule max-deletions)', () => {
+    const base = appPlan()
+    const plan = {
+      ...base,
+      deleteOrder: [],
+      decisions: base.decisions.map(d =>
+        d.action === 'delete' ? { ...d, action: 'keep' as const, rule: 'max-deletions' } : d
+      ),
+      blocked: 'The plan for app deletes 3 of 7 versions (43%), more than max-deletions 1 allows'
+    }
+    const log = packageLog({ plan }, false)
+    const titles = log.filter(e => e.kind === 'group').map(e => (e as { title: string }).title)
+    expect(titles).toEqual([
+      'app: held back 3 planned deletions (max-deletions)',
+      'app: kept 4 of 7 versions'
+    ])
+    const infos = log.filter(e => e.kind === 'info').map(e => (e as { text: string }).text)
+    expect(infos.filter(l => l.startsWith('held back app:'))).toHaveLength(3)
+    expect(infos[infos.length - 1]).toBe(
+      'totals app: versions=7 kept=4 deleted=0 already_gone=0 refused=0 failed=0 deferred=0 held_back=3'
+    )
+  })
 })

@@ -22,6 +22,8 @@ export interface ActionRunOptions {
   readonly now?: () => number
   /** Keep the log lines in `ActionRun.log` (they are always counted). */
   readonly keepLog?: boolean
+  /** Give the run a GITHUB_STEP_SUMMARY file and return what it wrote there in `ActionRun.summary`. */
+  readonly stepSummary?: boolean
 }
 
 export interface ActionRun {
@@ -33,6 +35,8 @@ export interface ActionRun {
   readonly logLines: number
   readonly log: readonly string[]
   readonly wallMs: number
+  /** The step summary's Markdown, with `stepSummary` (empty when the run wrote none). */
+  readonly summary?: string
 }
 
 import { parseOutputsFile as parseOutputFile } from '../../src/report/outputsFile.js'
@@ -55,6 +59,10 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     ...options.inputs
   }
   const env: Record<string, string> = { GITHUB_OUTPUT: outputFile, RUNNER_TEMP: dir }
+  // @actions/core remembers the first GITHUB_STEP_SUMMARY it sees for the whole process: one file per process,
+  // emptied before each run.
+  const summaryFile = join(tmpdir(), `ghcr-retention-step-summary-${process.pid}.md`)
+  if (options.stepSummary) await writeFile(summaryFile, '')
   for (const [name, value] of Object.entries(inputs))
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 
@@ -66,6 +74,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     delete process.env[name]
   }
   Object.assign(process.env, env)
+  if (options.stepSummary) process.env.GITHUB_STEP_SUMMARY = summaryFile
   const exitCode = process.exitCode
   process.exitCode = undefined
 
@@ -109,7 +118,16 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   try {
     const outputs = parseOutputFile(await readFile(outputFile, 'utf8'))
     const journal = JSON.parse(await readFile(inputs['journal-file'], 'utf8')) as Journal
-    return { outputs, journal, ...(failed !== undefined ? { failed } : {}), logLines, log, wallMs }
+    const summary = options.stepSummary ? await readFile(summaryFile, 'utf8') : undefined
+    return {
+      outputs,
+      journal,
+      ...(failed !== undefined ? { failed } : {}),
+      logLines,
+      log,
+      wallMs,
+      ...(summary !== undefined ? { summary } : {})
+    }
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

@@ -1,5 +1,5 @@
 /**
- * The least number of requests a dry run of one package can make, per shared/DESIGN.md §9, computed from the
+ * The least number of requests a dry run of one package can make, as docs/benchmarks.md defines it, computed from the
  * fixture's own bytes (not from the planner, so the planner cannot grade itself):
  * - per run: the owner-type lookup, plus `GET /user` where it works (a classic PAT: 2);
  * - per package: ⌈V/100⌉ version-list pages, one `/v2/` challenge, one registry token (+1 per renewal);

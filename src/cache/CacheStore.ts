@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readdir, rename, stat } from 'node:fs/promises'
 import path from 'node:path'
-import type { Logger } from '../http/Logger.js'
+import type { Logger } from '../log/Logger.js'
 
 /**
  * Somewhere a run can leave one file for the next run to find: the Actions cache service on a runner, a local

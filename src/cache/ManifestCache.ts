@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { Logger } from '../http/Logger.js'
+import type { Logger } from '../log/Logger.js'
 import type { PackageRef } from '../model/PackageVersion.js'
 import type { RawManifest } from '../registry/RegistryClient.js'
 import type { PackageReport } from '../report/RunReport.js'

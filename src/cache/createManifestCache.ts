@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Logger } from '../http/Logger.js'
+import type { Logger } from '../log/Logger.js'
 import type { CacheSettings } from './cacheSettings.js'
 import { ActionsCacheStore, DirectoryCacheStore, type CacheStore } from './CacheStore.js'
 import { ManifestCache, type PrimeTarget } from './ManifestCache.js'

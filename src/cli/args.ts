@@ -4,70 +4,81 @@
  * never ignored: `--dry-rnu` silently dropped would delete for real.
  */
 
-/** The action.yml inputs, in its order (a test keeps this list equal to action.yml). */
-export const ACTION_INPUTS: readonly string[] = [
-  'token',
-  'owner',
-  'packages',
-  'dry-run',
-  'mode',
-  'keep-tags',
-  'delete-tags',
-  'keep-n-tagged',
-  'older-than',
-  'group-by',
-  'keep-semver',
-  'keep-semver-prereleases',
-  'age-by',
-  'delete-untagged',
-  'untagged-grace',
-  'keep-n-untagged',
-  'delete-dangling',
-  'keep-digests',
-  'delete-ghost-indexes',
-  'delete-partial-indexes',
-  'max-deletions',
-  'untag',
-  'pr-tag',
-  'pr-grace',
-  'branch-tag',
-  'repository',
-  'keep-daily',
-  'keep-weekly',
-  'keep-monthly',
-  'keep-yearly',
-  'build-cache-tags',
-  'keep-n-build-cache',
-  'fail-on-noop',
-  'max-concurrency',
-  'request-budget',
-  'protect-pinned',
-  'protect-pinned-repositories',
-  'cache',
-  'journal-file',
-  'upload-journal',
-  'validate-after-prune',
-  'fail-on-broken',
-  'restore-from',
-  'restore-within',
-  'api-url',
-  'registry-url',
-  'registry-username'
+import { ACTION_INPUTS as DECLARED } from '../model/actionInputs.js'
+
+/** The action.yml inputs, in its order (src/model/actionInputs.ts is generated from action.yml). */
+export const ACTION_INPUTS: readonly string[] = DECLARED.map(input => input.name)
+
+/** The flags that exist only here, with what they do. */
+const CLI_FLAGS: readonly (readonly [flag: string, description: string])[] = [
+  ['--summary FILE', 'where to write the Markdown step summary (default ghcr-retention-summary.md)'],
+  ['--json FILE', 'where to write the JSON journal (as --journal-file; default beside the summary)'],
+  ['--cache-dir DIR', 'keep manifests read by this run in DIR, so the next run reads only new digests'],
+  [
+    '--workspace DIR',
+    'the checkout scanned for pinned digests (protect-pinned; default: the current directory)'
+  ],
+  ['--debug', 'also print debug lines (the reason behind every decision)'],
+  ['--help', 'this text']
 ]
 
-export const USAGE = `usage: ghcr-retention --owner OWNER --packages NAMES [--dry-run] [--<input> VALUE ...]
+const SUMMARY_WIDTH = 100
 
-  The token comes from GITHUB_TOKEN or GH_TOKEN (never a flag: it would land in shell history).
-  Every action.yml input is a flag of the same name, e.g. --keep-tags 'latest, v*' --keep-n-tagged 5.
-  A flag without a value means true (--dry-run).
+/**
+ * The first sentence of an action.yml description, on one line: when it is too long, parenthesised asides go
+ * first, then what follows a colon or semicolon, then the last clauses after a comma, then words.
+ */
+export function summarise(description: string): string {
+  const text = description.replace(/\s+/g, ' ').trim()
+  // A sentence ends at `.` before a space or the end, not inside `e.g.` / `i.e.` or a code span.
+  let sentence = text
+  let inCode = false
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '`') inCode = !inCode
+    if (!inCode && text[i] === '.' && (i + 1 === text.length || text[i + 1] === ' ')) {
+      if (/\b(?:e\.g|i\.e)$/.test(text.slice(0, i))) continue
+      sentence = text.slice(0, i + 1)
+      break
+    }
+  }
+  if (sentence.length <= SUMMARY_WIDTH) return sentence
+  let shorter = sentence
+  for (let previous = ''; previous !== shorter;) {
+    previous = shorter
+    shorter = shorter.replace(/ \((?:`[^`]*`|[^()`])*\)/, '')
+  }
+  if (shorter.length <= SUMMARY_WIDTH) return shorter
+  const clause = /^(.{20,}?)[:;] /.exec(shorter)
+  if (clause && clause[1].length + 1 <= SUMMARY_WIDTH) return `${clause[1]}.`
+  const comma = shorter.lastIndexOf(', ', SUMMARY_WIDTH - 1)
+  if (comma >= 20) return `${shorter.slice(0, comma)}.`
+  return `${shorter.slice(0, SUMMARY_WIDTH - 1).replace(/ \S*$/, '')}…`
+}
 
-  --summary FILE     where to write the Markdown step summary (default ghcr-retention-summary.md)
-  --json FILE        where to write the JSON plan/journal (the journal-file input; default
-                     ghcr-retention-journal.json beside the summary)
-  --cache-dir DIR    keep manifests read by this run in DIR, so the next run reads only new digests
-  --workspace DIR    the checkout scanned for pinned digests (protect-pinned; default: the current directory)
-  --debug            also print debug lines (the reason behind every decision)
-  --help             this text`
+function usage(): string {
+  // The token is the one input that is not a flag (see the first line of the text).
+  const inputs = DECLARED.filter(input => input.name !== 'token').map((input): [string, string] => [
+    `--${input.name}`,
+    summarise(input.description)
+  ])
+  const width = Math.max(...[...inputs, ...CLI_FLAGS].map(([flag]) => flag.length)) + 2
+  const row = ([flag, text]: readonly [string, string]): string => `  ${flag.padEnd(width)}${text}`
+  return [
+    'usage: ghcr-retention --owner OWNER --packages NAMES [--dry-run] [--<input> VALUE ...]',
+    '',
+    '  The token comes from GITHUB_TOKEN or GH_TOKEN (never a flag: it would land in shell history).',
+    '  A flag without a value means true (--dry-run). Values are those of the action inputs (README, action.yml).',
+    '',
+    'Action inputs:',
+    ...inputs.map(row),
+    '',
+    'Only on the command line:',
+    ...CLI_FLAGS.map(row)
+  ].join('\n')
+}
+
+/** Every flag with one line about it: the action inputs from action.yml, then the CLI's own. */
+export const USAGE = usage()
 
 export interface CliArgs {
   /** Action inputs by name (without the token). */

@@ -1,9 +1,10 @@
 import { AuthenticationError, RateLimitError } from '../github/errors.js'
 import type { PackagesApi } from '../github/PackagesApi.js'
-import { silentLogger, type Logger } from '../http/Logger.js'
+import { silentLogger, type Logger } from '../log/Logger.js'
 import type { PackageRef } from '../model/PackageVersion.js'
 import type { Decision } from '../planner/Decision.js'
-import type { ManifestFact, Plan } from '../planner/Plan.js'
+import type { ManifestFact } from '../model/ManifestFact.js'
+import type { Plan } from '../planner/Plan.js'
 import type { ManifestSource } from '../registry/ManifestSource.js'
 import { buildDeleteGraph } from './DeleteGraph.js'
 import type {
@@ -170,17 +171,10 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
     const graph = buildDeleteGraph(plan, manifests)
     const order: number[] = []
     for (const id of plan.deleteOrder) {
-      const parent = graph.keptParent.get(id)
-      if (parent) {
-        const d = byId.get(id)
-        heldBack.push({
-          versionId: id,
-          digest: d?.digest ?? '',
-          reason: `kept index ${parent.digest} (package_version=${parent.versionId}) still lists it`
-        })
-        logger.warning(
-          `${deps.pkg.name}: not deleting package_version=${id}: kept index ${parent.digest} still lists it`
-        )
+      const reason = graph.held.get(id)
+      if (reason !== undefined) {
+        heldBack.push({ versionId: id, digest: byId.get(id)?.digest ?? '', reason })
+        logger.warning(`${deps.pkg.name}: not deleting package_version=${id}: ${reason}`)
         remaining.push(id)
       } else {
         order.push(id)
@@ -202,6 +196,8 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
     const pool = await runOrdered<number>({
       order,
       after: graph.after,
+      // A referrer left out of `order` stays: what it references must too (the graph holds those already).
+      outside: 'hold',
       concurrency: deps.concurrency ?? 4,
       gate: () => {
         if (deps.signal?.aborted) return 'cancelled'

@@ -9,8 +9,14 @@
 export interface OrderedPoolOptions<K> {
   /** Every task once, earliest first; a repeated key is ignored. */
   readonly order: readonly K[]
-  /** Prerequisites per task; keys not in `order` are ignored (they are not part of this run). */
+  /** Prerequisites per task; for keys not in `order` see `outside`. */
   readonly after: ReadonlyMap<K, readonly K[]>
+  /**
+   * What a prerequisite that is not in `order` means. `ignore` (default): it is not part of this run, the
+   * task may go. `hold`: it will not be done, so the task (and everything waiting on it) is held like under a
+   * failed one — for deletes, where a prerequisite left out is a referrer that stays.
+   */
+  readonly outside?: 'ignore' | 'hold'
   readonly concurrency: number
   /**
    * Asked right before each start; a string stops the pool (no new starts, running tasks finish) with that
@@ -42,18 +48,24 @@ export function runOrdered<K>(options: OrderedPoolOptions<K>): Promise<OrderedPo
   }
   const waiting = new Map<K, number>()
   const dependents = new Map<K, K[]>()
+  const outside = new Set<K>()
   for (const k of keys) {
-    const prereqs = new Set((options.after.get(k) ?? []).filter(p => p !== k && position.has(p)))
+    const prereqs = new Set<K>()
+    const gone = new Set<K>()
+    for (const p of options.after.get(k) ?? []) {
+      if (p === k) continue
+      if (position.has(p)) prereqs.add(p)
+      else if (options.outside === 'hold') gone.add(p)
+    }
     waiting.set(k, prereqs.size)
-    for (const p of prereqs) {
+    for (const p of [...prereqs, ...gone]) {
       const list = dependents.get(p)
       if (list) list.push(k)
       else dependents.set(p, [k])
     }
+    for (const p of gone) outside.add(p)
   }
   const state = new Map<K, State>(keys.map(k => [k, 'pending']))
-  const ready = new MinHeap()
-  for (const k of keys) if (waiting.get(k) === 0) ready.push(position.get(k)!)
   const held = new Map<K, K>()
   let running = 0
   let pending = keys.length
@@ -77,6 +89,10 @@ export function runOrdered<K>(options: OrderedPoolOptions<K>): Promise<OrderedPo
         stack.push(...(dependents.get(d) ?? []))
       }
     }
+
+    for (const p of outside) hold(p)
+    const ready = new MinHeap()
+    for (const k of keys) if (waiting.get(k) === 0) ready.push(position.get(k)!)
 
     const next = (): K | undefined => {
       for (;;) {

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit'
-import type { ManifestFact, Plan } from '../planner/Plan.js'
+import type { ManifestFact } from '../model/ManifestFact.js'
+import type { Plan } from '../planner/Plan.js'
 import type { ManifestSource } from '../registry/ManifestSource.js'
 import { referencedDigests } from './DeleteGraph.js'
 

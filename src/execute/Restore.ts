@@ -1,5 +1,5 @@
 import type { PackagesApi } from '../github/PackagesApi.js'
-import { silentLogger, type Logger } from '../http/Logger.js'
+import { silentLogger, type Logger } from '../log/Logger.js'
 import type { PackageRef, PackageVersion } from '../model/PackageVersion.js'
 import type { Journal, JournalRestore } from './Journal.js'
 import { runOrdered } from './OrderedPool.js'

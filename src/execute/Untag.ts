@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { PackagesApi } from '../github/PackagesApi.js'
-import type { Logger } from '../http/Logger.js'
+import type { Logger } from '../log/Logger.js'
 import { sleep } from '../http/sleep.js'
 import { sha256Digest } from '../model/Manifest.js'
 import { MediaTypes } from '../model/MediaType.js'

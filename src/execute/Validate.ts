@@ -1,7 +1,7 @@
 import pLimit from 'p-limit'
 import { listAllVersions } from '../github/listAllVersions.js'
 import type { PackagesApi } from '../github/PackagesApi.js'
-import { silentLogger, type Logger } from '../http/Logger.js'
+import { silentLogger, type Logger } from '../log/Logger.js'
 import { isIndexMediaType } from '../model/MediaType.js'
 import type { Descriptor } from '../model/Manifest.js'
 import type { PackageRef, PackageVersion } from '../model/PackageVersion.js'

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import type { ArtifactClient } from '@actions/artifact'
-import type { Logger } from '../http/Logger.js'
+import type { Logger } from '../log/Logger.js'
 import { readJournal, type Journal } from './Journal.js'
 
 /** Days GitHub keeps the journal artifact; restore works for 30 days, so the journal should outlive that. */

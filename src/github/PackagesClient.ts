@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici'
 import type { PackageRef, PackageVersion } from '../model/PackageVersion.js'
-import { silentLogger, type Logger } from '../http/Logger.js'
+import { silentLogger, type Logger } from '../log/Logger.js'
 import { createTransport, DEFAULT_TIMEOUT_MS } from '../http/transport.js'
 import {
   AuthenticationError,

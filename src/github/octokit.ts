@@ -3,7 +3,7 @@ import type { Octokit } from '@octokit/core'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
-import type { Logger } from '../http/Logger.js'
+import type { Logger } from '../log/Logger.js'
 import { sleep } from '../http/sleep.js'
 import { USER_AGENT, type Transport } from '../http/transport.js'
 

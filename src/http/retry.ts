@@ -1,6 +1,6 @@
 import type { Response } from 'undici'
 import { backoffMs, parseRetryAfter } from './backoff.js'
-import type { Logger } from './Logger.js'
+import type { Logger } from '../log/Logger.js'
 import { sleep } from './sleep.js'
 import { TransportError } from './transport.js'
 

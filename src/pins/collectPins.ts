@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs'
-import type { Logger } from '../http/Logger.js'
+import type { Logger } from '../log/Logger.js'
 import { DEFAULT_PIN_GLOBS } from './defaultGlobs.js'
 import type { PinnedReference } from './PinnedReference.js'
 import type { PinSettings } from './pinSettings.js'
@@ -30,9 +30,8 @@ export interface CollectPinsOptions {
   readonly reader?: RepoFileReader
 }
 
-const CHECKOUT_HINT =
-  'Add `actions/checkout` before this step so digests pinned in the repository are protected, or set ' +
-  '`protect-pinned: false` to run without that protection.'
+/** What to do about a scan that found no file, in the words the warning and the summary both use. */
+export const CHECKOUT_HINT = 'add actions/checkout before this step, or set protect-pinned: false'
 
 /**
  * Scans the checkout (GITHUB_WORKSPACE) for digest-pinned references to the owner's packages. No checkout is
@@ -62,17 +61,16 @@ export async function collectPins(options: CollectPinsOptions): Promise<PinColle
   let local: PinScan | undefined
   let nothingScanned: string | undefined
   if (!root || !existsSync(root) || !statSync(root).isDirectory()) {
-    nothingScanned = root
-      ? `the workspace ${root} does not exist`
-      : 'there is no checkout (GITHUB_WORKSPACE is not set)'
+    nothingScanned = root ? `the workspace ${root} does not exist` : 'GITHUB_WORKSPACE is not set'
   } else {
     local = await scanPins({ root, globs: pins.globs, hosts: pins.hosts })
     if (local.filesScanned === 0) {
-      nothingScanned = `no file in ${root} matches protect-pinned (is the repository checked out?)`
+      nothingScanned = `no file in ${root} matches protect-pinned`
     }
   }
   if (nothingScanned) {
-    logger.warning(`protect-pinned: nothing was scanned: ${nothingScanned}. ${CHECKOUT_HINT}`)
+    // One line that says what to do: the usual cause is a workflow without a checkout step.
+    logger.warning(`protect-pinned scanned nothing (${nothingScanned}): ${CHECKOUT_HINT}.`)
   }
   if (local) {
     if (local.tooLarge.length > 0) {

@@ -1,7 +1,9 @@
 import type { Decision } from '../planner/Decision.js'
 import type { PinCollection } from './collectPins.js'
-import { referencesFor } from './collectPins.js'
+import { CHECKOUT_HINT, referencesFor } from './collectPins.js'
 import type { PinnedReference } from './PinnedReference.js'
+import { logText } from '../log/logText.js'
+import { markdownCode, markdownText } from '../report/escape.js'
 
 export type PinStatus = 'kept' | 'deleted' | 'absent' | 'not-selected'
 
@@ -53,27 +55,34 @@ export interface PinLogSink {
   warning(message: string, properties?: { title?: string; file?: string; startLine?: number }): void
 }
 
-/** One log line per pin; a pin that no longer resolves is a warning annotated on its file and line. */
+/**
+ * One log line per pin; a pin that no longer resolves is a warning annotated on its file and line. File names
+ * come from the checkout and may hold anything, line breaks and `::` included: every value passes logText.
+ */
 export function logPinOutcomes(packageName: string, outcomes: readonly PinOutcome[], sink: PinLogSink): void {
   for (const o of outcomes) {
-    const where = location(o.ref)
-    const what = `${packageName}@${short(o.ref.digest)}`
+    const where = logText(location(o.ref))
+    const what = `${logText(packageName)}@${logText(short(o.ref.digest))}`
     switch (o.status) {
       case 'kept':
         sink.info(
           `pinned: kept ${what} (package_version=${o.versionId}) — pinned in ${where}` +
-            (o.rule && o.rule !== 'pinned' ? ` (also kept by ${o.rule})` : '')
+            (o.rule && o.rule !== 'pinned' ? ` (also kept by ${logText(o.rule)})` : '')
         )
         break
       case 'deleted':
         // The planner keeps pinned digests; reaching this means a contract broke, so say it loudly.
-        sink.warning(`pinned: ${what} pinned in ${where} is planned for deletion (rule ${o.rule})`, {
-          title: 'Pinned digest planned for deletion'
-        })
+        sink.warning(
+          `pinned: ${what} pinned in ${where} is planned for deletion (rule ${logText(o.rule ?? '')})`,
+          {
+            title: 'Pinned digest planned for deletion'
+          }
+        )
         break
       case 'absent':
         sink.warning(
-          `${where} pins ${o.ref.reference}, which is not a version of ${packageName}: pulling it fails with ` +
+          `${where} pins ${logText(o.ref.reference)}, which is not a version of ${logText(packageName)}: ` +
+            'pulling it fails with ' +
             '"manifest unknown". Update the reference to a digest that exists.',
           { title: 'Pinned digest not found', file: o.ref.file, startLine: o.ref.line }
         )
@@ -93,10 +102,6 @@ const STATUS_TEXT: Record<PinStatus, string> = {
 
 const MAX_ROWS = 200
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|')
-}
-
 /** The step summary section: which file protected what. */
 export function renderPinsSummary(pins: PinCollection, outcomes: readonly PinOutcome[]): string {
   if (!pins.enabled) return ''
@@ -104,7 +109,7 @@ export function renderPinsSummary(pins: PinCollection, outcomes: readonly PinOut
   if (pins.nothingScanned) {
     lines.push(
       `> [!WARNING]`,
-      `> Nothing was scanned: ${pins.nothingScanned}. Pinned digests are not protected.`,
+      `> Nothing was scanned (${markdownText(pins.nothingScanned)}), so pinned digests are not protected: ${markdownText(CHECKOUT_HINT)}.`,
       ''
     )
   }
@@ -112,15 +117,15 @@ export function renderPinsSummary(pins: PinCollection, outcomes: readonly PinOut
   lines.push(
     `${scanned} file(s) scanned in the checkout` +
       (pins.remoteFiles > 0 ? `, ${pins.remoteFiles} in other repositories` : '') +
-      `; ${pins.references.length} digest reference(s) to packages of ${pins.owner}.`,
+      `; ${pins.references.length} digest reference(s) to packages of ${markdownText(pins.owner)}.`,
     ''
   )
   if (outcomes.length === 0) return lines.join('\n') + '\n'
   lines.push('| File | Reference | Package | Version | Decision |', '|---|---|---|---|---|')
   for (const o of outcomes.slice(0, MAX_ROWS)) {
-    const rule = o.status === 'kept' && o.rule && o.rule !== 'pinned' ? ` (${o.rule})` : ''
+    const rule = o.status === 'kept' && o.rule && o.rule !== 'pinned' ? ` (${markdownText(o.rule)})` : ''
     lines.push(
-      `| \`${cell(location(o.ref))}\` | \`${cell(o.ref.reference)}\` | ${cell(o.ref.packageName)} | ` +
+      `| ${markdownCode(location(o.ref))} | ${markdownCode(o.ref.reference)} | ${markdownText(o.ref.packageName)} | ` +
         `${o.versionId ?? '—'} | ${STATUS_TEXT[o.status]}${rule} |`
     )
   }

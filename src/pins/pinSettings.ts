@@ -1,3 +1,4 @@
+import type { ActionInputName } from '../model/actionInputs.js'
 import { compileGlob } from '../patterns/glob.js'
 import { PatternError } from '../patterns/PatternError.js'
 import { InputError } from '../settings/InputError.js'
@@ -91,7 +92,7 @@ export function pinHosts(registryUrl: string): string[] {
   return [new URL(registryUrl).host.toLowerCase()]
 }
 
-export function readPinSettings(read: (name: string) => string, registryUrl: string): PinSettings {
+export function readPinSettings(read: (name: ActionInputName) => string, registryUrl: string): PinSettings {
   return {
     globs: parseProtectPinned(read('protect-pinned')),
     hosts: pinHosts(registryUrl),

@@ -1,6 +1,6 @@
 import { compileGlob } from '../patterns/glob.js'
 import type { GitHubClient } from '../github/octokit.js'
-import type { Logger } from '../http/Logger.js'
+import type { Logger } from '../log/Logger.js'
 import { findReferences } from './findReferences.js'
 import type { PinnedReference } from './PinnedReference.js'
 import type { PinRepository } from './pinSettings.js'

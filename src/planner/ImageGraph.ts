@@ -3,7 +3,7 @@ import { formatPlatform, isArtifact } from '../model/Manifest.js'
 import { isIndexMediaType } from '../model/MediaType.js'
 import type { PackageVersion } from '../model/PackageVersion.js'
 import { childNodes, numberVersions } from './NodeNumbering.js'
-import type { ManifestFact } from './Plan.js'
+import type { ManifestFact } from '../model/ManifestFact.js'
 import { parseReferrerTag, type ReferrerTagKind } from './ReferrerTags.js'
 
 /**

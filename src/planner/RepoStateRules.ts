@@ -66,32 +66,40 @@ export function restrictToClosedPullRequest(ctx: PlanContext, state: RepoState |
   }
 }
 
-/** pr-tag / branch-tag templates that match no tag of the package (a typo, or a no-op event run). */
+/**
+ * pr-tag / branch-tag templates that match no tag of the package: most likely a typo, a `rule-matched-nothing`
+ * warning (fail-on-noop fails on it). On a pull request's `closed` event the run looks for that one pull
+ * request's images only, and finding none is normal — it built no image here, or an earlier run or the sweep
+ * already deleted them — so that is a notice, never a no-op failure; whether the templates match anything is
+ * the scheduled sweep's question.
+ */
 export function repoStateWarnings(ctx: PlanContext, state: RepoState | undefined): void {
   const { g, policy } = ctx
   let tagCount = 0
   for (let i = 0; i < g.size; i++) tagCount += g.rootTags[i].length
   if (tagCount === 0) return
-  const event = state?.closedPullRequest
-  let anyHit = false
-  for (const t of policy.prTags ?? []) {
-    let hit = false
-    for (let i = 0; i < g.size && !hit; i++) hit = g.rootTags[i].some(tag => t.numberOf(tag) !== undefined)
-    anyHit ||= hit
-    if (!hit) {
+  const event = policy.prTags?.length ? state?.closedPullRequest : undefined
+  if (event !== undefined) {
+    if (!anyTagOf(ctx, event)) {
+      const sources = (policy.prTags ?? []).map(t => `'${t.source}'`).join(', ')
       ctx.warnings.push({
-        kind: 'rule-matched-nothing',
-        message: `pr-tag '${t.source}' finds no pull request tag among the ${tagCount} tags of ${ctx.packageName}.`
+        kind: 'pr-event-found-nothing',
+        message:
+          `pr-tag ${sources} finds no tag of closed pull request #${event} among the ${tagCount} tags of ` +
+          `${ctx.packageName}: it built no image here, or an earlier run already deleted them.`
       })
     }
-  }
-  // Once for all templates: the event's pull request has no image here.
-  if (event !== undefined && anyHit && !anyTagOf(ctx, event)) {
-    const sources = (policy.prTags ?? []).map(t => `'${t.source}'`).join(', ')
-    ctx.warnings.push({
-      kind: 'rule-matched-nothing',
-      message: `pr-tag ${sources} finds no tag of closed pull request #${event} among the ${tagCount} tags of ${ctx.packageName}.`
-    })
+  } else {
+    for (const t of policy.prTags ?? []) {
+      let hit = false
+      for (let i = 0; i < g.size && !hit; i++) hit = g.rootTags[i].some(tag => t.numberOf(tag) !== undefined)
+      if (!hit) {
+        ctx.warnings.push({
+          kind: 'rule-matched-nothing',
+          message: `pr-tag '${t.source}' finds no pull request tag among the ${tagCount} tags of ${ctx.packageName}.`
+        })
+      }
+    }
   }
   for (const t of policy.branchTags ?? []) {
     let hit = false

@@ -1,3 +1,4 @@
+import type { ActionInputName } from '../model/actionInputs.js'
 import { DIGEST_RE } from '../model/PackageVersion.js'
 import { parseDuration } from './Duration.js'
 import { DEFAULT_POLICY, type AgeBy, type MaxDeletions, type Policy } from './Policy.js'
@@ -7,34 +8,11 @@ import { repoAwarePolicy } from './repoAwarePolicy.js'
 import { compileGroupBy } from './GroupRules.js'
 import { parseKeepSemver } from './SemverRules.js'
 
-/** The action.yml inputs that make up the retention policy. */
-export type PolicyInputName =
-  | 'keep-tags'
-  | 'delete-tags'
-  | 'keep-n-tagged'
-  | 'older-than'
-  | 'age-by'
-  | 'delete-untagged'
-  | 'untagged-grace'
-  | 'keep-n-untagged'
-  | 'keep-digests'
-  | 'delete-ghost-indexes'
-  | 'delete-partial-indexes'
-  | 'max-deletions'
-  | 'keep-semver'
-  | 'keep-semver-prereleases'
-  | 'group-by'
-  | 'delete-dangling'
-  | 'untag'
-  | 'pr-tag'
-  | 'pr-grace'
-  | 'branch-tag'
-  | 'keep-daily'
-  | 'keep-weekly'
-  | 'keep-monthly'
-  | 'keep-yearly'
-  | 'build-cache-tags'
-  | 'keep-n-build-cache'
+/**
+ * Any input action.yml declares (src/model/actionInputs.ts is generated from it). Which of them make up the
+ * policy is not listed anywhere: it is what readPolicy reads.
+ */
+export type PolicyInputName = ActionInputName
 
 /**
  * Raw inputs exactly as `core.getInput` returns them: trimmed strings, '' (or absent) when unset.
@@ -75,7 +53,15 @@ export interface CompilePolicyOptions {
  * settings layer can call it before any request is made.
  */
 export function compilePolicy(raw: RawPolicyInputs, options: CompilePolicyOptions = {}): Policy {
-  const get = (name: PolicyInputName): string => (raw[name] ?? '').trim()
+  return readPolicy(name => raw[name] ?? '', options)
+}
+
+/** compilePolicy over a reader: the settings layer passes its own, so the inputs read are the ones asked for. */
+export function readPolicy(
+  read: (name: ActionInputName) => string,
+  options: CompilePolicyOptions = {}
+): Policy {
+  const get = (name: ActionInputName): string => read(name).trim()
 
   const keepSources = splitPatternList(get('keep-tags'))
   const deleteSources = splitPatternList(get('delete-tags'))
@@ -122,7 +108,7 @@ export function compilePolicy(raw: RawPolicyInputs, options: CompilePolicyOption
   }
 }
 
-function parseCount(input: PolicyInputName, value: string): number | undefined {
+function parseCount(input: ActionInputName, value: string): number | undefined {
   if (value === '') return undefined
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
     const why = /^-\s*\d/.test(value) ? 'A count cannot be negative. ' : ''
@@ -141,7 +127,7 @@ function parseAgeBy(value: string): AgeBy {
   throw new PolicyError('age-by', value, 'Expected `updated` (default) or `created`.')
 }
 
-function parseBoolean(input: PolicyInputName, value: string, fallback: boolean): boolean {
+function parseBoolean(input: ActionInputName, value: string, fallback: boolean): boolean {
   if (value === '') return fallback
   // The YAML 1.2 core schema's booleans, as @actions/core's getBooleanInput accepts them.
   if (value === 'true' || value === 'True' || value === 'TRUE') return true
@@ -149,7 +135,7 @@ function parseBoolean(input: PolicyInputName, value: string, fallback: boolean):
   throw new PolicyError(input, value, 'Expected `true` or `false`.')
 }
 
-function parseDigests(input: PolicyInputName, value: string): string[] {
+function parseDigests(input: ActionInputName, value: string): string[] {
   const out: string[] = []
   for (const item of value.split(/[\s,]+/)) {
     if (item === '') continue

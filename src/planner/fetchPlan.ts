@@ -7,7 +7,7 @@ import {
   REF_TAG_REFERRERS_INDEX,
   type ImageGraph
 } from './ImageGraph.js'
-import type { ManifestFact } from './Plan.js'
+import type { ManifestFact } from '../model/ManifestFact.js'
 
 /**
  * Why a version's manifest must be read (shared/DESIGN.md §9), in the order the reads can happen:

@@ -12,6 +12,7 @@ export { compileTagPattern, compileTagPatterns, splitPatternList } from './TagMa
 export { parseReferrerTag, type ReferrerTag, type ReferrerTagKind } from './ReferrerTags.js'
 export { exceedsMaxDeletions } from './safetyCap.js'
 export { PolicyError } from './PolicyError.js'
-export type { Plan, PlanInput, PlanWarning, WarningKind, ManifestFact } from './Plan.js'
+export type { Plan, PlanInput, PlanWarning, WarningKind } from './Plan.js'
+export type { ManifestFact } from '../model/ManifestFact.js'
 export type { Decision, Role, Action } from './Decision.js'
 export { DEFAULT_POLICY, type Policy, type TagMatcher, type AgeBy, type MaxDeletions } from './Policy.js'

@@ -11,7 +11,7 @@ import { byNewest } from './PlanContext.js'
 import type { Policy } from './Policy.js'
 import { describeTags, relation, shortDigest } from './Reasons.js'
 import { classifyRoles, isGhost, isPartial, mediaTypeShort } from './Roles.js'
-import { exceedsMaxDeletions } from './safetyCap.js'
+import { exceedsMaxDeletions, MAX_DELETIONS_RULE } from './safetyCap.js'
 import { decideTaggedRoots } from './TaggedRootRules.js'
 import { applyTimeBuckets } from './BucketRules.js'
 import { decideBuildCaches, dropBuildCacheIndexWarnings, markBuildCaches } from './BuildCache.js'
@@ -409,7 +409,7 @@ function assembleDecisions(ctx: PlanContext, roles: readonly Role[], blocked: bo
     let reason = reasonOf(i)
     if (blocked && action === 'delete') {
       action = 'keep'
-      rule = 'max-deletions'
+      rule = MAX_DELETIONS_RULE
       reason = `kept: max-deletions stopped this plan (it would be ${reason})`
     }
     const parent = v.via[i] >= 0 ? v.via[i] : g.inStart[i] < g.inStart[i + 1] ? g.inFrom[g.inStart[i]] : -1

@@ -1,3 +1,4 @@
+import type { ActionInputName } from '../model/actionInputs.js'
 import { parseDuration } from './Duration.js'
 import type { Policy } from './Policy.js'
 import { PolicyError } from './PolicyError.js'
@@ -7,24 +8,13 @@ import { compileTagPatterns, splitPatternList } from './TagMatcher.js'
 /** BuildKit cache tags as people usually name them (`--cache-to type=registry,ref=…:buildcache`). */
 export const DEFAULT_BUILD_CACHE_TAGS = 'buildcache, buildcache-*, cache, cache-*, *-cache'
 
-type RepoAwareInput =
-  | 'pr-tag'
-  | 'pr-grace'
-  | 'branch-tag'
-  | 'keep-daily'
-  | 'keep-weekly'
-  | 'keep-monthly'
-  | 'keep-yearly'
-  | 'build-cache-tags'
-  | 'keep-n-build-cache'
-
 type RepoAwarePolicy = Pick<
   Policy,
   'prTags' | 'prGraceMs' | 'branchTags' | 'timeBuckets' | 'buildCacheTags' | 'keepNBuildCache'
 >
 
 /** The issue-10 inputs: pull request and branch templates, time buckets, build caches. */
-export function repoAwarePolicy(get: (name: RepoAwareInput) => string): RepoAwarePolicy {
+export function repoAwarePolicy(get: (name: ActionInputName) => string): RepoAwarePolicy {
   const grace = get('pr-grace')
   const prTags = splitPatternList(get('pr-tag')).map(s => compilePrTag(s))
   const branchTags = splitPatternList(get('branch-tag')).map(s => compileBranchTag(s))
@@ -54,7 +44,7 @@ export function repoAwarePolicy(get: (name: RepoAwareInput) => string): RepoAwar
   }
 }
 
-function count(input: RepoAwareInput, value: string): number | undefined {
+function count(input: ActionInputName, value: string): number | undefined {
   if (value === '') return undefined
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
     throw new PolicyError(input, value, 'Expected a whole number, 0 or more, such as `7`.')

@@ -1,6 +1,12 @@
 import type { MaxDeletions } from './Policy.js'
 
 /**
+ * The rule of a decision the cap turned from delete into keep. Reports count such a version as held back,
+ * not kept: the plan wanted it gone, and only the cap (which the user must review) stopped it.
+ */
+export const MAX_DELETIONS_RULE = 'max-deletions'
+
+/**
  * Checks the plan against `max-deletions`. Returns undefined when within the cap, else the message that goes
  * into Plan.blocked: what the plan wanted, what the cap allows and the smallest setting that would let it run.
  */

@@ -1,4 +1,4 @@
-import type { ManifestFact } from '../planner/Plan.js'
+import type { ManifestFact } from '../model/ManifestFact.js'
 
 /** The narrow view of the OCI registry the rest of the action depends on (implemented by RegistryClient). */
 export interface ManifestSource {

@@ -1,5 +1,5 @@
 import type { PackageVersion } from '../model/PackageVersion.js'
-import type { ManifestFact } from '../planner/Plan.js'
+import type { ManifestFact } from '../model/ManifestFact.js'
 import type { ManifestSource } from './ManifestSource.js'
 
 /**

@@ -1,4 +1,5 @@
-import type { Plan, ManifestFact } from '../planner/Plan.js'
+import type { ManifestFact } from '../model/ManifestFact.js'
+import type { Plan } from '../planner/Plan.js'
 import type { ExecutionResult } from '../execute/ExecutionResult.js'
 import type { Mode } from '../settings/Settings.js'
 

@@ -21,6 +21,7 @@ const WARNING_LEVEL: Record<WarningKind, AnnotationLevel> = {
   'ghost-index': 'warning',
   'unknown-manifest': 'warning',
   'rule-matched-nothing': 'warning',
+  'pr-event-found-nothing': 'notice',
   'max-deletions': 'warning',
   'last-tagged-version': 'notice',
   cycle: 'warning',
@@ -38,6 +39,8 @@ function warningTitle(kind: WarningKind, n: number): string {
       return `${n} unreadable manifest${n === 1 ? '' : 's'} kept`
     case 'rule-matched-nothing':
       return n === 1 ? 'a rule matched nothing' : `${n} rules matched nothing`
+    case 'pr-event-found-nothing':
+      return 'no image of the closed pull request'
     case 'max-deletions':
       return 'safety cap reached'
     case 'last-tagged-version':
@@ -59,16 +62,25 @@ function examples(lines: readonly string[], more: string): string {
  * What needs a human's attention, one annotation per package and kind of problem (not one per version: a
  * package with 400 ghost indexes must not drown the refused deletes).
  */
-export function packageAnnotations(pkg: PackageReport): Annotation[] {
+export function packageAnnotations(pkg: PackageReport, dryRun = pkg.execution?.dryRun ?? true): Annotation[] {
   const { plan, execution } = pkg
   const name = plan.packageName
   const out: Annotation[] = []
   if (plan.blocked !== undefined) {
-    out.push({
-      level: 'warning',
-      title: `${name}: deletions held back by the safety cap`,
-      message: truncate(oneLine(plan.blocked), 1000)
-    })
+    // docs/exit-status.md: a real run the cap blocks needs the user (the step fails); a dry run says so.
+    out.push(
+      dryRun
+        ? {
+            level: 'warning',
+            title: `${name}: a real run would be blocked by max-deletions`,
+            message: truncate(oneLine(`A real run with these inputs would fail. ${plan.blocked}`), 1000)
+          }
+        : {
+            level: 'error',
+            title: `${name}: max-deletions blocked the plan`,
+            message: truncate(oneLine(plan.blocked), 1000)
+          }
+    )
   }
   const byKind = new Map<WarningKind, PlanWarning[]>()
   for (const w of plan.warnings) {
@@ -82,9 +94,11 @@ export function packageAnnotations(pkg: PackageReport): Annotation[] {
     out.push({
       level: WARNING_LEVEL[kind],
       title: `${name}: ${warningTitle(kind, list.length)}`,
+      // The annotation is also a line of the step summary's "Needs attention": it points where every
+      // warning is listed (the journal's `warnings`), never at the summary itself.
       message: examples(
         list.map(w => w.message),
-        '(see the step summary)'
+        "(the journal's warnings list them all)"
       )
     })
   }
@@ -121,7 +135,13 @@ export function packageAnnotations(pkg: PackageReport): Annotation[] {
     })
   }
   if (execution.remaining.length > 0) {
-    const why = execution.stoppedReason ? `stopped early: ${execution.stoppedReason}` : 'not attempted'
+    const held = execution.heldBack ?? []
+    const why = execution.stoppedReason
+      ? `stopped early: ${execution.stoppedReason}`
+      : held.length > 0
+        ? `held back for safety: package_version=${held[0].versionId}: ${held[0].reason}` +
+          (held.length > 1 ? ` (and ${held.length - 1} more, see the log)` : '')
+        : 'not attempted'
     out.push({
       level: 'warning',
       title: `${name}: ${execution.remaining.length} deletion${execution.remaining.length === 1 ? '' : 's'} left for the next run`,
@@ -134,7 +154,7 @@ export function packageAnnotations(pkg: PackageReport): Annotation[] {
 }
 
 export function collectAnnotations(report: RunReport): Annotation[] {
-  return report.packages.flatMap(packageAnnotations)
+  return report.packages.flatMap(p => packageAnnotations(p, report.dryRun))
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Marked, type Tokens } from 'marked'
+import { htmlText } from './escape.js'
 
 /** Mermaid's ES module build, for callers who want the graphs drawn when the page is opened online. */
 export const MERMAID_CDN = 'https://cdn.jsdelivr.net/npm/mermaid@11/dist/mermaid.esm.min.mjs'
@@ -12,9 +13,29 @@ export interface HtmlOptions {
   readonly mermaidScript?: string
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+/**
+ * The raw HTML the summary writes itself (src/report/summary.ts, src/report/escape.ts), tag for tag, without
+ * attributes other than `open`. Data reaches the Markdown escaped already; this is the second line: any other
+ * tag in the Markdown, wherever it came from, is shown as text, never parsed.
+ */
+const ALLOWED_TAG = /<\/?(?:details|summary|strong|sub|code)>|<details open>|<br\/?>/g
+
+function allowedHtmlOnly(raw: string): string {
+  let out = ''
+  let last = 0
+  for (const m of raw.matchAll(ALLOWED_TAG)) {
+    out += strayBrackets(raw.slice(last, m.index)) + m[0]
+    last = m.index + m[0].length
+  }
+  return out + strayBrackets(raw.slice(last))
 }
+
+/** Text between allowed tags: its entities stay (`&nbsp;`, `&#95;`), its angle brackets open nothing. */
+function strayBrackets(text: string): string {
+  return text.replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+const SAFE_HREF = /^https?:\/\//i
 
 const STYLE = `
   :root { color-scheme: light dark; }
@@ -35,7 +56,8 @@ const STYLE = `
 /**
  * Renders the step-summary Markdown as a standalone HTML page with a real Markdown renderer (marked, GFM), so
  * the local demo shows the same document GitHub shows. Mermaid fences become `<pre class="mermaid">`, the
- * element Mermaid draws from.
+ * element Mermaid draws from. Raw HTML other than the few tags the summary writes is escaped, and links other
+ * than http(s) lose their target, so the page runs nothing the data brought (see ALLOWED_TAG).
  */
 export function renderSummaryHtml(markdown: string, opts: HtmlOptions = {}): string {
   const marked = new Marked({
@@ -43,13 +65,24 @@ export function renderSummaryHtml(markdown: string, opts: HtmlOptions = {}): str
     renderer: {
       code(token: Tokens.Code) {
         if (token.lang !== 'mermaid') return false
-        return `<pre class="mermaid">${escapeHtml(token.text)}</pre>\n`
+        return `<pre class="mermaid">${htmlText(token.text)}</pre>\n`
+      },
+      html(token: Tokens.HTML | Tokens.Tag) {
+        return allowedHtmlOnly(token.text)
+      },
+      // The summary writes no links or images; should one appear, only a web link survives, as a link.
+      link(token: Tokens.Link) {
+        if (SAFE_HREF.test(token.href)) return false
+        return this.parser.parseInline(token.tokens)
+      },
+      image(token: Tokens.Image) {
+        return htmlText(token.text)
       }
     }
   })
   const body = marked.parse(markdown, { async: false })
   const hasMermaid = body.includes('<pre class="mermaid">')
-  const title = escapeHtml(opts.title ?? 'Container retention summary')
+  const title = htmlText(opts.title ?? 'Container retention summary')
   const script =
     hasMermaid && opts.mermaidScript
       ? `<script type="module">import mermaid from ${JSON.stringify(opts.mermaidScript)}; ` +

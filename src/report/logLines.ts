@@ -1,5 +1,6 @@
 import type { Decision } from '../planner/Decision.js'
 import type { Outcome, Totals, VersionOutcome } from './outcome.js'
+import { logText } from '../log/logText.js'
 
 /**
  * One log line per decision, in the shape the snok #90 thread converged on, with keys that never change so
@@ -18,10 +19,15 @@ import type { Outcome, Totals, VersionOutcome } from './outcome.js'
  * follow only when they apply. Digests are printed in full so a digest copied from `docker manifest inspect`
  * greps. A value with a space, quote or `=` is JSON-quoted (only `error=` in practice: tags, digests, media
  * types, platforms and rule ids are single tokens). docs/log-format.md is the user-facing copy of this.
+ * Tags, names, digests and messages are data: each passes logText, so none breaks the line or issues a
+ * workflow command (`::error::`, `##[stop-commands]`).
  */
 export interface LineOptions {
   readonly dryRun: boolean
-  /** What happened to a planned delete; ignored for keeps. Unset in a real run = never attempted (`deferred`). */
+  /**
+   * What happened to a planned delete; ignored for keeps except `blocked` (a delete the cap turned into a
+   * keep). Unset in a real run = never attempted (`deferred`).
+   */
   readonly executed?: Exclude<Outcome, 'kept'>
   readonly status?: number
   readonly error?: string
@@ -55,10 +61,10 @@ export function leadFor(outcome: Outcome, dryRun: boolean): string {
 export const NONE = '<none>'
 export const UNTAGGED = '<untagged>'
 
-/** `logfmt`-style value: bare when it is one token, JSON-quoted otherwise. */
+/** `logfmt`-style value: bare when it is one token, JSON-quoted otherwise; either way safe for the log. */
 export function logValue(value: string | undefined): string {
   if (value === undefined || value === '') return NONE
-  return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value)
+  return logText(/^[^\s"=]+$/.test(value) ? value : JSON.stringify(value))
 }
 
 function tagList(tags: readonly string[] | undefined): string {
@@ -66,10 +72,12 @@ function tagList(tags: readonly string[] | undefined): string {
 }
 
 export function versionRef(pkgName: string, tags: readonly string[]): string {
-  return `${pkgName}:${tags.length > 0 ? tags.join(',') : UNTAGGED}`
+  return `${logText(pkgName)}:${tags.length > 0 ? logText(tags.join(',')) : UNTAGGED}`
 }
 
 export function outcomeOf(decision: Decision, opts: LineOptions): Outcome {
+  // The cap turns a planned delete into a keep (rule max-deletions): it is held back, not kept.
+  if (opts.executed === 'blocked') return 'blocked'
   if (decision.action === 'keep') return 'kept'
   return opts.executed ?? (opts.dryRun ? 'deleted' : 'remaining')
 }
@@ -92,14 +100,14 @@ export function formatDecisionLine(pkgName: string, decision: Decision, opts: Li
   if (opts.untagFailed && opts.untagFailed.length > 0) parts.push(`untag_failed=${tagList(opts.untagFailed)}`)
   if (outcome !== 'kept') {
     if (opts.status !== undefined) parts.push(`status=${opts.status}`)
-    if (opts.error) parts.push(`error=${JSON.stringify(oneLine(opts.error))}`)
+    if (opts.error) parts.push(`error=${logText(JSON.stringify(oneLine(opts.error)))}`)
   }
   return parts.join(' ')
 }
 
 /** The debug line carrying the reason; it shares `package_version=` with the decision line so both grep. */
 export function formatReasonLine(decision: Decision): string {
-  return `reason package_version=${decision.versionId}: ${oneLine(decision.reason)}`
+  return `reason package_version=${decision.versionId}: ${logText(oneLine(decision.reason))}`
 }
 
 /** A log line must stay one line whatever a server put in an error message. */
@@ -121,7 +129,7 @@ export function lineOptionsFor(vo: VersionOutcome | undefined, dryRun: boolean):
 /** The per-package tally printed after the groups, e.g. `totals app: versions=12 kept=9 deleted=3 …`. */
 export function formatTotalsLine(pkgName: string, t: Totals, dryRun: boolean): string {
   return (
-    `${dryRun ? 'dry-run: ' : ''}totals ${pkgName}: versions=${t.versions} kept=${t.kept} deleted=${t.deleted} ` +
+    `${dryRun ? 'dry-run: ' : ''}totals ${logText(pkgName)}: versions=${t.versions} kept=${t.kept} deleted=${t.deleted} ` +
     `already_gone=${t.gone} refused=${t.refused} failed=${t.failed} deferred=${t.remaining} held_back=${t.blocked}`
   )
 }

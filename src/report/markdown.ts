@@ -1,23 +1,4 @@
-/** Small Markdown helpers for GitHub-flavoured tables and text built from untrusted strings. */
-
-/** Text for a table cell or a line: no Markdown, no HTML, no line breaks, no column breaks. */
-export function escapeText(text: string): string {
-  return text
-    .replace(/\r?\n|\r/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|~])/g, '\\$1')
-}
-
-/** An inline code span that survives backticks and pipes in the value (GFM needs `\|` even in code). */
-export function code(text: string): string {
-  const t = text.replace(/\r?\n|\r/g, ' ').replace(/\|/g, '\\|')
-  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map(s => s.length))
-  const fence = '`'.repeat(longest + 1)
-  const pad = t.startsWith('`') || t.endsWith('`') ? ' ' : ''
-  return `${fence}${pad}${t}${pad}${fence}`
-}
+/** Small helpers for the summary's text; data is escaped by src/report/escape.ts. */
 
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - 1) + '…'

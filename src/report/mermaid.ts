@@ -21,13 +21,15 @@ export const MERMAID_LEGEND =
   'or held back). Solid arrows: tag → index → platform image; dotted arrows: to the attestations, signatures ' +
   'and SBOMs of an image.'
 
-/** Mermaid label text: quotes and angle brackets become entity codes so a label cannot close its node. */
+/**
+ * Mermaid label text: quotes, angle brackets and backticks (which open a Markdown label) become Mermaid's
+ * entity codes so a label cannot close its node or carry markup; `#` first, so data cannot spell a code itself.
+ */
 export function mermaidText(text: string): string {
   return text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/"/g, '#34;')
-    .replace(/</g, '#60;')
-    .replace(/>/g, '#62;')
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/#/g, '#35;')
+    .replace(/["<>`&]/g, c => `#${c.charCodeAt(0)};`)
 }
 
 function classFor(outcome: Outcome | undefined): string {

@@ -1,4 +1,6 @@
 import type { Decision } from '../planner/Decision.js'
+import type { Plan } from '../planner/Plan.js'
+import { MAX_DELETIONS_RULE } from '../planner/safetyCap.js'
 import type { PackageReport } from './RunReport.js'
 
 /**
@@ -9,7 +11,9 @@ import type { PackageReport } from './RunReport.js'
  * - `refused`: GitHub refused the delete (e.g. 400 for the last tagged version, 403 for > 5,000 downloads).
  * - `failed`: the delete errored (network, 5xx after retries).
  * - `remaining`: planned but not attempted (budget used up, cancelled): the backlog for the next run.
- * - `blocked`: the safety cap stopped the whole plan; nothing of it was attempted.
+ * - `blocked`: a planned delete the safety cap (`max-deletions`) held back with the whole plan; nothing of it
+ *   was attempted. The planner turns such a delete into a keep of rule `max-deletions`; it is counted here,
+ *   never as kept.
  */
 export type Outcome = 'kept' | 'deleted' | 'gone' | 'refused' | 'failed' | 'remaining' | 'blocked'
 
@@ -48,16 +52,21 @@ export function resolveOutcomes(pkg: PackageReport, dryRun: boolean): Map<number
   }
   const out = new Map<number, VersionOutcome>()
   for (const d of plan.decisions) {
-    if (d.action === 'keep') {
+    if (heldBackByCap(plan, d)) {
+      out.set(d.versionId, { outcome: 'blocked' })
+    } else if (d.action === 'keep') {
       const failedTags = untagFailed.get(d.versionId)
       out.set(d.versionId, failedTags ? { outcome: 'kept', untagFailed: failedTags } : { outcome: 'kept' })
-    } else if (plan.blocked !== undefined) {
-      out.set(d.versionId, { outcome: 'blocked' })
     } else {
       out.set(d.versionId, byId.get(d.versionId) ?? { outcome: dryRun ? 'deleted' : 'remaining' })
     }
   }
   return out
+}
+
+/** A delete the safety cap stopped: the planner kept it under rule `max-deletions` (or left it a delete). */
+export function heldBackByCap(plan: Plan, d: Decision): boolean {
+  return plan.blocked !== undefined && (d.action === 'delete' || d.rule === MAX_DELETIONS_RULE)
 }
 
 export interface Totals {

@@ -76,7 +76,8 @@ export function computeOutputs(report: RunReport): ComputedOutputs {
   return {
     outputs: {
       'deleted-count': String(totals.deleted),
-      'kept-count': String(totals.kept),
+      // Held back by max-deletions: still there, so kept (the log and summary count them apart).
+      'kept-count': String(totals.kept + totals.blocked),
       ...(deletedVersions !== undefined ? { 'deleted-versions': deletedVersions } : {}),
       'journal-file': report.journalFile ?? '',
       remaining: String(totals.remaining),

@@ -1,7 +1,14 @@
 import type { Decision } from '../planner/Decision.js'
 import type { PackageReport } from './RunReport.js'
 import { countOutcomes, resolveOutcomes, type Totals } from './outcome.js'
-import { formatDecisionLine, formatReasonLine, formatTotalsLine, lineOptionsFor } from './logLines.js'
+import {
+  formatDecisionLine,
+  formatReasonLine,
+  formatTotalsLine,
+  lineOptionsFor,
+  oneLine
+} from './logLines.js'
+import { logText } from '../log/logText.js'
 
 /** A log entry, kept as data so the grouping can be tested without @actions/core. */
 export type LogEntry =
@@ -17,6 +24,7 @@ export type LogEntry =
  */
 export function packageLog(pkg: PackageReport, dryRun: boolean): LogEntry[] {
   const { plan } = pkg
+  const name = logText(plan.packageName)
   const outcomes = resolveOutcomes(pkg, dryRun)
   const byId = new Map<number, Decision>(plan.decisions.map(d => [d.versionId, d]))
   const deletes: Decision[] = []
@@ -28,8 +36,11 @@ export function packageLog(pkg: PackageReport, dryRun: boolean): LogEntry[] {
       seen.add(id)
     }
   }
-  for (const d of plan.decisions) if (d.action === 'delete' && !seen.has(d.versionId)) deletes.push(d)
-  const keeps = plan.decisions.filter(d => d.action === 'keep')
+  // A plan the safety cap blocked has no delete order: its held-back deletes are listed as the planner gave them.
+  const heldBack = (d: Decision) => outcomes.get(d.versionId)?.outcome === 'blocked'
+  for (const d of plan.decisions)
+    if ((d.action === 'delete' || heldBack(d)) && !seen.has(d.versionId)) deletes.push(d)
+  const keeps = plan.decisions.filter(d => d.action === 'keep' && !heldBack(d))
   const totals = countOutcomes(plan.decisions, outcomes)
 
   const entries: LogEntry[] = []
@@ -45,18 +56,20 @@ export function packageLog(pkg: PackageReport, dryRun: boolean): LogEntry[] {
     }
     entries.push({ kind: 'endgroup' })
   }
-  emit(deleteGroupTitle(plan.packageName, totals, dryRun, plan.blocked !== undefined), deletes)
-  emit(
-    `${plan.packageName}: ${dryRun ? 'would keep' : 'kept'} ${totals.kept} of ${totals.versions} versions`,
-    keeps
-  )
-  if (plan.blocked !== undefined) entries.push({ kind: 'info', text: `${plan.packageName}: ${plan.blocked}` })
+  emit(deleteGroupTitle(name, totals, dryRun, plan.blocked !== undefined), deletes)
+  emit(`${name}: ${dryRun ? 'would keep' : 'kept'} ${totals.kept} of ${totals.versions} versions`, keeps)
+  if (plan.blocked !== undefined)
+    entries.push({ kind: 'info', text: `${name}: ${logText(oneLine(plan.blocked))}` })
   entries.push({ kind: 'info', text: formatTotalsLine(plan.packageName, totals, dryRun) })
   return entries
 }
 
 function deleteGroupTitle(name: string, t: Totals, dryRun: boolean, blocked: boolean): string {
-  if (blocked) return `${name}: held back ${t.blocked} planned deletions (safety cap)`
+  if (blocked) {
+    return dryRun
+      ? `${name}: would hold back ${t.blocked} planned deletions (max-deletions)`
+      : `${name}: held back ${t.blocked} planned deletions (max-deletions)`
+  }
   const head = dryRun
     ? `${name}: would delete ${t.deleted} of ${t.versions} versions`
     : `${name}: deleted ${t.deleted} of ${t.versions} versions`

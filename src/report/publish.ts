@@ -1,18 +1,22 @@
 import * as core from '@actions/core'
+import { actionsLog, type ActionsLog } from '../log/actionsLog.js'
 import type { RunReport } from './RunReport.js'
 import { packageLog } from './packageLog.js'
 import { capAnnotations, collectAnnotations, type Annotation } from './annotations.js'
 import { computeOutputs, type ComputedOutputs } from './outputs.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES } from './summary.js'
 
-/** The part of @actions/core the reports use; tests pass a recorder, the action passes core itself. */
+/** The log and outputs the reports use; tests pass a recorder, the action the escaping log and core's outputs. */
 export type ReportSink = Pick<
-  typeof core,
-  'info' | 'debug' | 'startGroup' | 'endGroup' | 'warning' | 'notice' | 'error' | 'setOutput'
->
+  ActionsLog,
+  'info' | 'debug' | 'startGroup' | 'endGroup' | 'warning' | 'notice' | 'error'
+> &
+  Pick<typeof core, 'setOutput'>
+
+const runnerSink: ReportSink = { ...actionsLog, setOutput: (name, value) => core.setOutput(name, value) }
 
 /** Decision lines, grouped per package (deletions, then keeps), reasons at debug level. */
-export function emitLog(report: RunReport, sink: ReportSink = core): void {
+export function emitLog(report: RunReport, sink: ReportSink = runnerSink): void {
   for (const pkg of report.packages) {
     for (const entry of packageLog(pkg, report.dryRun)) {
       switch (entry.kind) {
@@ -33,7 +37,7 @@ export function emitLog(report: RunReport, sink: ReportSink = core): void {
   }
 }
 
-export function emitAnnotations(report: RunReport, sink: ReportSink = core): Annotation[] {
+export function emitAnnotations(report: RunReport, sink: ReportSink = runnerSink): Annotation[] {
   const list = capAnnotations(collectAnnotations(report))
   for (const a of list) sink[a.level](a.message, { title: a.title })
   return list
@@ -43,7 +47,7 @@ export function emitAnnotations(report: RunReport, sink: ReportSink = core): Ann
  * Sets the step outputs. @actions/core writes each to the GITHUB_OUTPUT file as `name<<delimiter` blocks with
  * a random delimiter, so a value with line breaks cannot spill into another output.
  */
-export function emitOutputs(report: RunReport, sink: ReportSink = core): ComputedOutputs {
+export function emitOutputs(report: RunReport, sink: ReportSink = runnerSink): ComputedOutputs {
   const computed = computeOutputs(report)
   for (const [name, value] of Object.entries(computed.outputs)) sink.setOutput(name, value)
   for (const note of computed.notes) {
@@ -67,7 +71,7 @@ const coreSummaryWriter: SummaryWriter = async markdown => {
  */
 export async function writeStepSummary(
   report: RunReport,
-  sink: ReportSink = core,
+  sink: ReportSink = runnerSink,
   write: SummaryWriter = coreSummaryWriter,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<string | undefined> {
@@ -97,7 +101,7 @@ export async function writeStepSummary(
 /** Everything a run shows a user on GitHub: log, annotations, outputs and the step summary. */
 export async function publishReport(
   report: RunReport,
-  sink: ReportSink = core,
+  sink: ReportSink = runnerSink,
   write: SummaryWriter = coreSummaryWriter,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<ComputedOutputs> {

@@ -12,10 +12,9 @@ import { collectAnnotations, type Annotation } from './annotations.js'
 import { freedBytes } from './freedBytes.js'
 import { buildForest, type VersionTree } from './versionTree.js'
 import { MERMAID_LEGEND, MERMAID_MAX_NODES, renderMermaid } from './mermaid.js'
+import { markdownCode, markdownText } from './escape.js'
 import {
-  code,
   displayTag,
-  escapeText,
   formatBytes,
   formatDuration,
   num,
@@ -119,12 +118,12 @@ function assemble(
 
 function journalFileRef(report: RunReport): string {
   if (!report.journalFile) return 'the plan file'
-  return `the plan file ${code(report.journalFile)}${report.artifactName ? ` (artifact ${code(report.artifactName)})` : ''}`
+  return `the plan file ${markdownCode(report.journalFile)}${report.artifactName ? ` (artifact ${markdownCode(report.artifactName)})` : ''}`
 }
 
 function renderHead(report: RunReport, views: readonly PackageView[]): string {
   const out: string[] = []
-  const owner = report.owner ? ` for ${code(report.owner)}` : ''
+  const owner = report.owner ? ` for ${markdownCode(report.owner)}` : ''
   const mode = report.mode === 'prune' ? '' : ` (${report.mode})`
   out.push(`## Container retention${owner}${mode}${report.dryRun ? ' — dry run' : ''}`, '')
   if (report.dryRun) {
@@ -162,7 +161,8 @@ function renderTotals(report: RunReport, views: readonly PackageView[]): string[
     `| Package | ${columns.map(c => c.label).join(' | ')} |`,
     `|---|${columns.map(() => '--:').join('|')}|`
   ]
-  for (const v of views.slice(0, MAX_PACKAGE_ROWS)) lines.push(row(code(v.pkg.plan.packageName), v.totals))
+  for (const v of views.slice(0, MAX_PACKAGE_ROWS))
+    lines.push(row(markdownCode(v.pkg.plan.packageName), v.totals))
   if (views.length > MAX_PACKAGE_ROWS) {
     const rest = views.slice(MAX_PACKAGE_ROWS).reduce((acc, v) => addTotals(acc, v.totals), emptyTotals())
     lines.push(row(`…${plural(views.length - MAX_PACKAGE_ROWS, 'more package')}`, rest))
@@ -208,8 +208,8 @@ const ICON: Record<Annotation['level'], string> = { error: '❌', warning: '⚠�
 function renderAttention(list: readonly Annotation[], report: RunReport): string[] {
   const out = ['### Needs attention', '']
   for (const a of list.slice(0, MAX_ATTENTION)) {
-    const message = a.message.split('\n').map(escapeText).join('<br>')
-    out.push(`- ${ICON[a.level]} **${escapeText(a.title)}** — ${message}`)
+    const message = a.message.split('\n').map(markdownText).join('<br>')
+    out.push(`- ${ICON[a.level]} **${markdownText(a.title)}** — ${message}`)
   }
   if (list.length > MAX_ATTENTION) {
     out.push(
@@ -240,15 +240,17 @@ function renderPackage(view: PackageView, report: RunReport, opts: PackageOption
   if (totals.blocked) counts.push(`${num(totals.blocked)} held back`)
   const out = [
     `<details${opts.open ? ' open' : ''}>`,
-    `<summary><strong>${escapeText(plan.packageName)}</strong> — ${plural(totals.versions, 'version')}: ${counts.join(', ')}</summary>`,
+    `<summary><strong>${markdownText(plan.packageName)}</strong> — ${plural(totals.versions, 'version')}: ${counts.join(', ')}</summary>`,
     ''
   ]
-  if (plan.blocked !== undefined)
-    out.push(`> ✋ **Held back by the safety cap:** ${escapeText(plan.blocked)}`, '')
-  const stopped = pkg.execution?.stoppedReason
-  if (stopped) out.push(`> ⏸️ **Stopped early:** ${escapeText(truncate(stopped, 500))}`, '')
+  if (plan.blocked !== undefined) {
+    const lead = dry ? 'A real run would fail, blocked by max-deletions' : 'Blocked by max-deletions'
+    out.push(`> ✋ **${lead}:** ${markdownText(plan.blocked)}`, '')
+  }
+  const stopped = plan.blocked === undefined ? pkg.execution?.stoppedReason : undefined
+  if (stopped) out.push(`> ⏸️ **Stopped early:** ${markdownText(truncate(stopped, 500))}`, '')
   const graph = renderMermaid(plan, outcomes, opts.mermaidMaxNodes)
-  if (graph) out.push('```mermaid', graph, '```', '', `<sub>${escapeText(MERMAID_LEGEND)}</sub>`, '')
+  if (graph) out.push('```mermaid', graph, '```', '', `<sub>${markdownText(MERMAID_LEGEND)}</sub>`, '')
 
   const stillThere = (o: string | undefined) => o === 'refused' || o === 'failed' || o === 'remaining'
   const allDone = doomed.every(t =>
@@ -353,10 +355,10 @@ function outcomeCell(vo: VersionOutcome | undefined, dryRun: boolean): string {
 
 function versionCell(d: Decision, depth: number): string {
   if (depth === 0) {
-    if (d.tags.length === 0) return code(shortDigest(d.digest))
+    if (d.tags.length === 0) return markdownCode(shortDigest(d.digest))
     const tags = d.tags
       .slice(0, 4)
-      .map(t => code(displayTag(t)))
+      .map(t => markdownCode(displayTag(t)))
       .join(' ')
     return d.tags.length > 4 ? `${tags} +${d.tags.length - 4}` : tags
   }
@@ -366,10 +368,10 @@ function versionCell(d: Decision, depth: number): string {
       ? ' ' +
         d.tags
           .slice(0, 2)
-          .map(t => code(displayTag(t)))
+          .map(t => markdownCode(displayTag(t)))
           .join(' ')
       : ''
-  return `${indent}└ ${code(shortDigest(d.digest))}${tags}`
+  return `${indent}└ ${markdownCode(shortDigest(d.digest))}${tags}`
 }
 
 /** The Outcome column already says kept/deleted; a reason that opens with it would say it twice. */
@@ -378,17 +380,17 @@ function reasonText(reason: string): string {
 }
 
 function renderRow(d: Decision, depth: number, vo: VersionOutcome | undefined, dryRun: boolean): string {
-  let why = `${code(d.rule)} ${escapeText(truncate(shortenDigests(reasonText(d.reason)), REASON_CHARS))}`
-  if (d.untagTags && d.untagTags.length > 0) why += ` · untag ${d.untagTags.map(code).join(' ')}`
+  let why = `${markdownCode(d.rule)} ${markdownText(truncate(shortenDigests(reasonText(d.reason)), REASON_CHARS))}`
+  if (d.untagTags && d.untagTags.length > 0) why += ` · untag ${d.untagTags.map(markdownCode).join(' ')}`
   if (vo?.untagFailed && vo.untagFailed.length > 0)
-    why += ` · untag failed for ${vo.untagFailed.map(code).join(' ')}`
-  if (vo?.error && vo.outcome !== 'kept') why += ` — ${escapeText(truncate(shortenDigests(vo.error), 100))}`
+    why += ` · untag failed for ${vo.untagFailed.map(markdownCode).join(' ')}`
+  if (vo?.error && vo.outcome !== 'kept') why += ` — ${markdownText(truncate(shortenDigests(vo.error), 100))}`
   const cells = [
     versionCell(d, depth),
     String(d.versionId),
-    d.platform ? escapeText(d.platform) : '',
-    d.mediaType,
-    d.role,
+    d.platform ? markdownText(d.platform) : '',
+    markdownText(d.mediaType),
+    markdownText(d.role),
     outcomeCell(vo, dryRun),
     why
   ]

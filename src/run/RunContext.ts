@@ -1,7 +1,7 @@
 import type { ManifestCache } from '../cache/ManifestCache.js'
 import type { PackagesApi } from '../github/PackagesApi.js'
 import type { RepoFileReader } from '../pins/scanRepositories.js'
-import type { Logger } from '../http/Logger.js'
+import type { Logger } from '../log/Logger.js'
 import type { RequestBudget } from '../execute/RequestBudget.js'
 import type { ManifestSource } from '../registry/ManifestSource.js'
 import type { Settings } from '../settings/Settings.js'

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { RequestBudget } from '../execute/RequestBudget.js'
 import { PER_PAGE, type RepoStateApi } from '../github/RepoStateClient.js'
-import type { Logger } from '../http/Logger.js'
+import type { Logger } from '../log/Logger.js'
 import type { PackageVersion } from '../model/PackageVersion.js'
 import type { Policy } from '../planner/Policy.js'
 import type { PullRequestState, RepoState } from '../planner/RepoState.js'

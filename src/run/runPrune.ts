@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { actionsLog } from '../log/actionsLog.js'
 import { uploadJournal, journalArtifactName } from '../execute/artifact.js'
 import type { DeletedVersion, ExecutionResult } from '../execute/ExecutionResult.js'
 import { JOURNAL_SCHEMA, journalPackage, type Journal } from '../execute/Journal.js'
@@ -106,11 +107,11 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
       current = undefined
       reports.push(pruned)
       const outcomes = pinOutcomes(pins, info.name, pruned.plan.decisions)
-      logPinOutcomes(info.name, outcomes, core)
+      logPinOutcomes(info.name, outcomes, actionsLog)
       pinned.push(...outcomes)
       await ctx.manifestCache?.save(info, pruned)
     } catch (error) {
-      core.error(`${info.name}: ${(error as Error).message}`, { title: `Package ${info.name} failed` })
+      actionsLog.error(`${info.name}: ${(error as Error).message}`, { title: `Package ${info.name} failed` })
       current = undefined
       reports.push(failedBeforePlanning(info.name, error, settings.dryRun))
     }
@@ -154,17 +155,17 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
     )
     await core.summary.addRaw(renderPinsSummary(pins, [...pinned, ...notSelected]), true).write()
   }
-  core.info(`Journal: ${settings.journalFile}${artifactName ? ` (artifact ${artifactName})` : ''}`)
+  actionsLog.info(`Journal: ${settings.journalFile}${artifactName ? ` (artifact ${artifactName})` : ''}`)
 
   if (settings.validateAfter && !settings.dryRun) {
     const broken = await validateAll(ctx, selected, reports)
     if (broken > 0 && settings.failOnBroken)
-      core.setFailed(`${broken} tag(s) do not resolve in full after the prune`)
+      actionsLog.setFailed(`${broken} tag(s) do not resolve in full after the prune`)
   }
   const noop = noopFailure(settings.failOnNoop === true, reports)
-  if (noop) core.setFailed(noop)
-  if (!status.ok) core.setFailed(status.message)
-  else core.info(status.message)
+  if (noop) actionsLog.setFailed(noop)
+  if (!status.ok) actionsLog.setFailed(status.message)
+  else actionsLog.info(status.message)
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { actionsLog } from '../log/actionsLog.js'
 import { openJournal } from '../execute/artifact.js'
 import { JOURNAL_SCHEMA, writeJournal, type JournalPackage } from '../execute/Journal.js'
 import {
@@ -9,17 +10,22 @@ import {
   type RestoreItem,
   type RestoreResult
 } from '../execute/Restore.js'
+import { markdownText } from '../report/escape.js'
 import type { RunContext } from './RunContext.js'
 import { selectPackages } from './selectPackages.js'
 
-function renderRestore(results: readonly RestoreResult[]): string {
+/** The step summary of a restore; names, reasons and server messages are data. */
+export function renderRestore(results: readonly RestoreResult[]): string {
   const lines = ['## ghcr-retention: restore', '']
   for (const r of results) {
     lines.push(
-      `- **${r.packageName}**: ${r.restored.length} restored, ${r.notRestored.length} not restorable, ` +
-        `${r.remaining.length} not attempted${r.stoppedReason ? ` (${r.stoppedReason})` : ''}`
+      `- **${markdownText(r.packageName)}**: ${r.restored.length} restored, ${r.notRestored.length} not ` +
+        `restorable, ${r.remaining.length} not attempted` +
+        (r.stoppedReason ? ` (${markdownText(r.stoppedReason)})` : '')
     )
-    for (const n of r.notRestored.slice(0, 50)) lines.push(`  - version ${n.versionId}: ${n.reason}`)
+    for (const n of r.notRestored.slice(0, 50)) {
+      lines.push(`  - version ${n.versionId}: ${markdownText(n.reason)}`)
+    }
   }
   return lines.join('\n') + '\n'
 }
@@ -41,7 +47,7 @@ export async function runRestore(ctx: RunContext, env: NodeJS.ProcessEnv): Promi
       repository: env.GITHUB_REPOSITORY,
       env
     })
-    core.info(
+    actionsLog.info(
       `restore: journal ${path} of ${journal.startedAt} (${journal.mode}${journal.dryRun ? ', dry-run' : ''})`
     )
     if (journal.owner.toLowerCase() !== settings.owner.toLowerCase()) {
@@ -50,7 +56,9 @@ export async function runRestore(ctx: RunContext, env: NodeJS.ProcessEnv): Promi
     work = restoreItemsFromJournal(journal)
     for (const name of work.keys()) {
       if (!selectedNames.has(name)) {
-        core.warning(`restore: the journal lists package ${name}, which packages does not select; skipped`)
+        actionsLog.warning(
+          `restore: the journal lists package ${name}, which packages does not select; skipped`
+        )
         work.delete(name)
       }
     }
@@ -64,7 +72,7 @@ export async function runRestore(ctx: RunContext, env: NodeJS.ProcessEnv): Promi
   for (const info of selected) {
     const items = work.get(info.name)
     if (!items || items.length === 0) continue
-    core.startGroup(`restore ${info.name}: ${items.length} versions`)
+    actionsLog.startGroup(`restore ${info.name}: ${items.length} versions`)
     try {
       const r = await restoreVersions(info, items, {
         packages: ctx.packages,
@@ -75,9 +83,9 @@ export async function runRestore(ctx: RunContext, env: NodeJS.ProcessEnv): Promi
       })
       results.push(r)
       for (const n of r.notRestored)
-        core.warning(`${info.name}: version ${n.versionId} not restored: ${n.reason}`)
+        actionsLog.warning(`${info.name}: version ${n.versionId} not restored: ${n.reason}`)
     } finally {
-      core.endGroup()
+      actionsLog.endGroup()
     }
   }
 
@@ -103,6 +111,6 @@ export async function runRestore(ctx: RunContext, env: NodeJS.ProcessEnv): Promi
   core.setOutput('journal-file', settings.journalFile)
   core.setOutput('restored-count', String(restored))
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderRestore(results), true).write()
-  core.info(`restore: ${restored} versions restored, ${failed} could not be restored`)
-  if (failed > 0) core.setFailed(`${failed} version(s) could not be restored; see the log`)
+  actionsLog.info(`restore: ${restored} versions restored, ${failed} could not be restored`)
+  if (failed > 0) actionsLog.setFailed(`${failed} version(s) could not be restored; see the log`)
 }

@@ -1,4 +1,6 @@
 import * as core from '@actions/core'
+import { actionsLog } from '../log/actionsLog.js'
+import { markdownCode, markdownText } from '../report/escape.js'
 import type { PackageInfo } from '../github/PackagesApi.js'
 import { validatePackage, type ValidationResult } from '../execute/Validate.js'
 import type { PackageReport } from '../report/RunReport.js'
@@ -10,13 +12,12 @@ function renderValidation(results: readonly ValidationResult[]): string {
   for (const r of results) {
     lines.push(
       r.broken.length === 0
-        ? `- **${r.packageName}**: all ${r.checkedTags} tags resolve in full`
-        : `- **${r.packageName}**: ${r.broken.length} of ${r.checkedTags} tags are broken`
+        ? `- **${markdownText(r.packageName)}**: all ${r.checkedTags} tags resolve in full`
+        : `- **${markdownText(r.packageName)}**: ${r.broken.length} of ${r.checkedTags} tags are broken`
     )
     for (const b of r.broken.slice(0, 50)) {
-      lines.push(
-        `  - \`${b.tag}\`: ${b.reason}${b.missing.length ? ` (missing ${b.missing.map(d => `\`${d}\``).join(', ')})` : ''}`
-      )
+      const missing = b.missing.length ? ` (missing ${b.missing.map(markdownCode).join(', ')})` : ''
+      lines.push(`  - ${markdownCode(b.tag)}: ${markdownText(b.reason)}${missing}`)
     }
     if (r.broken.length > 50) lines.push(`  - …and ${r.broken.length - 50} more`)
   }
@@ -38,7 +39,7 @@ export async function validateAll(
     if (ctx.signal.aborted) break
     const deletedVersions = pruned.find(r => r.plan.packageName === info.name)?.execution?.deletedVersions
     const deleted = deletedVersions ? new Set(deletedVersions.map(d => d.digest)) : undefined
-    core.startGroup(`validate ${info.name}`)
+    actionsLog.startGroup(`validate ${info.name}`)
     try {
       const r = await validatePackage(
         { owner: info.owner, name: info.name },
@@ -55,14 +56,14 @@ export async function validateAll(
       results.push(r)
       for (const b of r.broken) {
         brokenTags.push(`${info.name}:${b.tag}`)
-        core.error(`${info.name}:${b.tag} is broken: ${b.reason}`, { title: 'Broken tag' })
+        actionsLog.error(`${info.name}:${b.tag} is broken: ${b.reason}`, { title: 'Broken tag' })
       }
-      core.info(`${info.name}: ${r.checkedTags} tags checked, ${r.broken.length} broken`)
+      actionsLog.info(`${info.name}: ${r.checkedTags} tags checked, ${r.broken.length} broken`)
     } catch (error) {
       brokenTags.push(`${info.name}:*`)
-      core.error(`${info.name}: validation failed: ${(error as Error).message}`)
+      actionsLog.error(`${info.name}: validation failed: ${(error as Error).message}`)
     } finally {
-      core.endGroup()
+      actionsLog.endGroup()
     }
   }
   core.setOutput('broken-tags', JSON.stringify(brokenTags))
@@ -73,5 +74,5 @@ export async function validateAll(
 export async function runValidate(ctx: RunContext): Promise<void> {
   const selected = await selectPackages(ctx)
   const broken = await validateAll(ctx, selected)
-  if (broken > 0 && ctx.settings.failOnBroken) core.setFailed(`${broken} tag(s) do not resolve in full`)
+  if (broken > 0 && ctx.settings.failOnBroken) actionsLog.setFailed(`${broken} tag(s) do not resolve in full`)
 }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { actionsLog } from '../log/actionsLog.js'
 import type { PackageInfo } from '../github/PackagesApi.js'
 import type { RunContext } from './RunContext.js'
 
@@ -12,13 +13,15 @@ export async function selectPackages(ctx: RunContext): Promise<PackageInfo[]> {
   found.sort((a, b) => a.name.localeCompare(b.name))
   core.setOutput('packages', JSON.stringify(found.map(p => p.name)))
   if (found.length === 0) {
-    core.warning(
+    actionsLog.warning(
       `No container package of ${owner} matches packages ${JSON.stringify(packages.join(', '))}; nothing to do. ` +
         'Check the names (a package in a repository sub-path is named like `repo/sub`) and that the token can read them.',
       { title: 'No package matched' }
     )
   } else {
-    core.info(`Packages of ${owner}: ${found.map(p => `${p.name} (${p.versionCount} versions)`).join(', ')}`)
+    actionsLog.info(
+      `Packages of ${owner}: ${found.map(p => `${p.name} (${p.versionCount} versions)`).join(', ')}`
+    )
   }
   return found
 }

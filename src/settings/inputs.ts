@@ -3,43 +3,19 @@ import { compileGlob } from '../patterns/glob.js'
 import { PatternError } from '../patterns/PatternError.js'
 import { readCacheSettings } from '../cache/cacheSettings.js'
 import { readPinSettings } from '../pins/pinSettings.js'
-import { compilePolicy } from '../planner/compilePolicy.js'
+import type { ActionInputName } from '../model/actionInputs.js'
+import { readPolicy } from '../planner/compilePolicy.js'
 import { parseDuration } from '../planner/Duration.js'
 import { defaultRegistryUrl } from '../registry/registryUrl.js'
 import { InputError } from './InputError.js'
+import { parseServiceUrl } from './serviceUrl.js'
 import type { Mode, Settings } from './Settings.js'
 
-/** Reads one input as the runner passes it (`core.getInput` semantics: trimmed, '' when unset). */
-export type ReadInput = (name: string) => string
-
-const POLICY_INPUTS = [
-  'keep-tags',
-  'delete-tags',
-  'keep-n-tagged',
-  'older-than',
-  'age-by',
-  'delete-untagged',
-  'untagged-grace',
-  'keep-n-untagged',
-  'keep-digests',
-  'delete-ghost-indexes',
-  'delete-partial-indexes',
-  'max-deletions',
-  'pr-tag',
-  'pr-grace',
-  'branch-tag',
-  'keep-daily',
-  'keep-weekly',
-  'keep-monthly',
-  'keep-yearly',
-  'build-cache-tags',
-  'keep-n-build-cache',
-  'keep-semver',
-  'keep-semver-prereleases',
-  'group-by',
-  'delete-dangling',
-  'untag'
-] as const
+/**
+ * Reads one input as the runner passes it (`core.getInput` semantics: trimmed, '' when unset). Only names that
+ * action.yml declares type-check (src/model/actionInputs.ts is generated from it).
+ */
+export type ReadInput = (name: ActionInputName) => string
 
 const MAX_RESTORE_WINDOW_MS = 30 * 24 * 3600 * 1000
 
@@ -47,7 +23,8 @@ const MAX_RESTORE_WINDOW_MS = 30 * 24 * 3600 * 1000
 function parseRepository(value: string): { owner: string; repo: string } | undefined {
   if (value === '') return undefined
   const m = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(value)
-  if (!m) throw new InputError('repository', value, 'a repository written `owner/name`, such as `acme/app`')
+  if (!m || m[2] === '.' || m[2] === '..')
+    throw new InputError('repository', value, 'a repository written `owner/name`, such as `acme/app`')
   return { owner: m[1], repo: m[2] }
 }
 
@@ -74,17 +51,35 @@ export function parsePositiveInt(input: string, value: string, { min = 1, max = 
   return Number(value)
 }
 
-function parseUrl(input: string, value: string): string {
-  let url: URL
+/**
+ * A `packages` entry: a GHCR name (letters, digits, `.`, `_`, `-`, `/` between segments) or a glob of one. A
+ * literal is sent as a path segment of API and registry URLs, so `.`, `..`, empty segments and URL syntax
+ * (`%`, `?` outside a glob, `#`, `\\`) would address something else than a package.
+ */
+function checkPackagePattern(p: string): void {
+  const expected =
+    'a package name or glob: letters, digits, `.`, `_`, `-` and the glob characters `* ? [ ] { } !`, with `/` ' +
+    'between segments (no empty, `.` or `..` segment, no leading or trailing `/`)'
+  if (!/^[A-Za-z0-9._\-/*?[\]{}!]+$/.test(p)) throw new InputError('packages', p, expected)
+  if (p.split('/').some(segment => segment === '' || segment === '.' || segment === '..')) {
+    throw new InputError('packages', p, expected)
+  }
+  // Compiled here so a glob that cannot run in linear time (a negation, a huge brace range) fails before any request.
   try {
-    url = new URL(value)
-  } catch {
-    throw new InputError(input, value, 'an absolute URL with its scheme, such as `https://api.github.com`')
+    compileGlob(p, { paths: true, nocase: true })
+  } catch (e) {
+    if (!(e instanceof PatternError)) throw e
+    throw new InputError('packages', p, `${expected}; ${e.reason.replace(/\.$/, '')}`)
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(input, value, 'an http:// or https:// URL')
+}
+
+/** A file path or name from an input: control characters (a line break) are never part of one. */
+function checkPath(input: ActionInputName, value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) {
+    throw new InputError(input, value, 'a path without control characters such as line breaks')
   }
-  return value.replace(/\/+$/, '')
+  return value
 }
 
 // GitHub logins: alphanumerics and single hyphens, at most 39 characters.
@@ -101,6 +96,15 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
       'token',
       '',
       'a token: the default `${{ github.token }}`, or a classic PAT with read:packages and delete:packages'
+    )
+  }
+  // It becomes an Authorization header: a space, line break or non-ASCII character would split or break it.
+  // The value is never quoted back, not even in an error.
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    throw new InputError(
+      'token',
+      '(hidden)',
+      'a token of printable ASCII characters without spaces or line breaks'
     )
   }
 
@@ -123,24 +127,7 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
       'one or more package names or globs, such as `app` or `app/*`'
     )
   }
-  for (const p of packages) {
-    // A pattern of only separators selects nothing useful; the glob is compiled here so a bad one (or one that
-    // cannot run in linear time, such as a negation) fails before any request.
-    let why = ''
-    try {
-      compileGlob(p, { paths: true, nocase: true })
-    } catch (e) {
-      if (!(e instanceof PatternError)) throw e
-      why = ` (${e.reason.replace(/\.$/, '')})`
-    }
-    if (why || p.startsWith('/') || p.endsWith('/') || /\s/.test(p)) {
-      throw new InputError(
-        'packages',
-        p,
-        `a package name or glob without spaces or leading/trailing \`/\`${why}`
-      )
-    }
-  }
+  for (const p of packages) checkPackagePattern(p)
 
   const modeRaw = read('mode') || 'prune'
   if (!['prune', 'validate', 'restore', 'list'].includes(modeRaw)) {
@@ -148,35 +135,52 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
   }
   const mode = modeRaw as Mode
 
-  const apiUrl = parseUrl('api-url', read('api-url') || env.GITHUB_API_URL || 'https://api.github.com')
+  const apiUrl = parseServiceUrl(
+    'api-url',
+    read('api-url') || env.GITHUB_API_URL || 'https://api.github.com',
+    {
+      path: true
+    }
+  )
   const registryUrlRaw = read('registry-url')
   // GITHUB_SERVER_URL names the host only when the API is the runner's own (not an explicit other api-url).
   const sameServer = !env.GITHUB_API_URL || env.GITHUB_API_URL.replace(/\/+$/, '') === apiUrl
-  const registryUrl = registryUrlRaw
-    ? parseUrl('registry-url', registryUrlRaw)
+  const registryUrlDerived = registryUrlRaw
+    ? registryUrlRaw
     : defaultRegistryUrl(apiUrl, sameServer ? env.GITHUB_SERVER_URL : undefined)
-  if (!registryUrl) {
+  if (!registryUrlDerived) {
     throw new InputError('registry-url', '', `the registry URL: it cannot be derived from api-url ${apiUrl}`)
+  }
+  // A derived URL gets the same checks: GITHUB_SERVER_URL could name a plain-http server.
+  const registryUrl = parseServiceUrl('registry-url', registryUrlDerived, { path: false })
+  const registryUsername = read('registry-username') || env.GITHUB_ACTOR || 'ghcr-retention'
+  // Sent as the user of HTTP Basic auth, where `:` ends the name and a line break would end the header.
+  if (!/^[\x21-\x7e]{1,255}$/.test(registryUsername) || registryUsername.includes(':')) {
+    throw new InputError(
+      'registry-username',
+      registryUsername,
+      'a user name of printable ASCII characters, without spaces or `:` (such as your GitHub login)'
+    )
   }
 
   // An optional cap: empty lets the action choose (8 registry reads at once today).
   const concurrencyRaw = read('max-concurrency') || '8'
   const concurrency = parsePositiveInt('max-concurrency', concurrencyRaw, { min: 1, max: 64 })
 
-  const raw: Record<string, string> = {}
-  for (const name of POLICY_INPUTS) raw[name] = read(name)
   // Policy inputs throw PolicyError, which names the input the same way InputError does.
-  const policy = compilePolicy(raw)
+  const policy = readPolicy(read)
 
   const budgetRaw = read('request-budget')
   const requestBudget = budgetRaw
     ? parsePositiveInt('request-budget', budgetRaw, { min: 1, max: 10_000_000 })
     : undefined
 
-  const journalFile =
+  const journalFile = checkPath(
+    'journal-file',
     read('journal-file') || path.join(env.RUNNER_TEMP || process.cwd(), 'ghcr-retention-journal.json')
+  )
 
-  const restoreFrom = read('restore-from') || undefined
+  const restoreFrom = read('restore-from') ? checkPath('restore-from', read('restore-from')) : undefined
   const withinRaw = read('restore-within')
   let restoreWithinMs: number | undefined
   if (withinRaw) {
@@ -188,6 +192,13 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
         'a window of at most 30 days (GitHub restores deletions for 30 days)'
       )
     }
+  }
+  if (restoreFrom && restoreWithinMs !== undefined) {
+    throw new InputError(
+      'restore-within',
+      withinRaw,
+      'either `restore-from` (a journal) or `restore-within` (a time window), not both'
+    )
   }
   if (mode === 'restore' && !restoreFrom && restoreWithinMs === undefined) {
     throw new InputError(
@@ -205,7 +216,7 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
     mode,
     apiUrl,
     registryUrl,
-    registryUsername: read('registry-username') || env.GITHUB_ACTOR || 'ghcr-retention',
+    registryUsername,
     concurrency,
     policy,
     requestBudget,

@@ -1,5 +1,6 @@
 /**
- * The logging surface the HTTP clients need. The action wires @actions/core behind it; tests capture it.
+ * The logging surface the clients, the executor and the reports need. The action wires @actions/core behind it
+ * through {@link actionsLog} (src/log/actionsLog.ts), which makes every line safe for the runner; tests capture it.
  * Callers must never pass a token, an Authorization header or a full request header map to it.
  */
 export interface Logger {
