@@ -8,8 +8,9 @@ import path from 'node:path'
  * source for the globals that would reach the outside world.
  */
 const ROOT = path.resolve('src')
-// semver: pure version parsing and comparison (keep-semver).
-const ALLOWED_PACKAGES = new Set(['minimatch', 'parse-duration', 'semver', 'tinyduration'])
+// semver: pure version parsing and comparison (keep-semver). re2js: a pure-JavaScript RE2 engine, which matches
+// user patterns in linear time (src/patterns).
+const ALLOWED_PACKAGES = new Set(['parse-duration', 're2js', 'semver', 'tinyduration'])
 // node:crypto is only used by src/model/Manifest.ts to hash bytes the I/O layer hands over.
 const ALLOWED_NODE = new Set(['node:crypto'])
 const FORBIDDEN = [

@@ -1,5 +1,6 @@
-import { Minimatch } from 'minimatch'
 import type { ActionInputName } from '../model/actionInputs.js'
+import { compileGlob } from '../patterns/glob.js'
+import { PatternError } from '../patterns/PatternError.js'
 import { InputError } from '../settings/InputError.js'
 import { DEFAULT_PIN_GLOBS } from './defaultGlobs.js'
 
@@ -40,19 +41,25 @@ export function parseProtectPinned(value: string): string[] {
       globs.push(...DEFAULT_PIN_GLOBS)
       continue
     }
-    const mm = new Minimatch(entry, { dot: true })
+    let why = ''
+    try {
+      compileGlob(entry, { paths: true })
+    } catch (e) {
+      if (!(e instanceof PatternError)) throw e
+      why = ` (${e.reason.replace(/\.$/, '')})`
+    }
     if (
+      why !== '' ||
       entry.startsWith('/') ||
       /^[A-Za-z]:/.test(entry) ||
       entry.split('/').includes('..') ||
-      entry.includes('\\') ||
-      mm.set.length === 0
+      entry.includes('\\')
     ) {
       throw new InputError(
         'protect-pinned',
         entry,
         '`true` (the default places), `false`, or globs relative to the checkout such as `deploy/**/*.yaml` ' +
-          '(no leading `/`, no `..`, `/` as the separator; `defaults` adds the default places)'
+          `(no leading \`/\`, no \`..\`, \`/\` as the separator; \`defaults\` adds the default places)${why}`
       )
     }
     globs.push(entry)

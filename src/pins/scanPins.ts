@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { Minimatch } from 'minimatch'
+import { compileGlob } from '../patterns/glob.js'
 import { SKIPPED_DIRECTORIES } from './defaultGlobs.js'
 import { findReferences } from './findReferences.js'
 import type { PinnedReference } from './PinnedReference.js'
@@ -8,7 +8,7 @@ import type { PinnedReference } from './PinnedReference.js'
 export interface PinScanOptions {
   /** The directory to scan (the checkout: GITHUB_WORKSPACE). */
   readonly root: string
-  /** Files to read, minimatch globs relative to `root`. */
+  /** Files to read, globs relative to `root` (minimatch syntax, matched on RE2 by src/patterns/glob.ts). */
   readonly globs: readonly string[]
   /** Registry hosts whose references count, e.g. `ghcr.io`. */
   readonly hosts: readonly string[]
@@ -42,7 +42,7 @@ export async function scanPins(options: PinScanOptions): Promise<PinScan> {
   const maxFileBytes = options.maxFileBytes ?? MAX_PIN_FILE_BYTES
   const maxFiles = options.maxFiles ?? 20_000
   const maxEntries = options.maxEntries ?? 500_000
-  const matchers = options.globs.map(g => new Minimatch(g, { dot: true }))
+  const matchers = options.globs.map(g => compileGlob(g, { paths: true }))
   const references: PinnedReference[] = []
   const tooLarge: string[] = []
   let filesScanned = 0
@@ -69,7 +69,7 @@ export async function scanPins(options: PinScanOptions): Promise<PinScan> {
         if (!SKIPPED_DIRECTORIES.has(entry.name)) stack.push(rel)
         continue
       }
-      if (!entry.isFile() || !matchers.some(m => m.match(rel))) continue
+      if (!entry.isFile() || !matchers.some(m => m.matches(rel))) continue
       if (filesScanned >= maxFiles) {
         truncated = true
         break walk

@@ -1,4 +1,4 @@
-import { Minimatch } from 'minimatch'
+import { compileGlob } from '../patterns/glob.js'
 import type { GitHubClient } from '../github/octokit.js'
 import type { Logger } from '../log/Logger.js'
 import { findReferences } from './findReferences.js'
@@ -43,7 +43,7 @@ export async function scanRepositories(
   reader: RepoFileReader,
   options: { globs: readonly string[]; hosts: readonly string[]; logger: Logger; maxFiles?: number }
 ): Promise<{ files: number; references: PinnedReference[] }> {
-  const matchers = options.globs.map(g => new Minimatch(g, { dot: true }))
+  const matchers = options.globs.map(g => compileGlob(g, { paths: true }))
   const maxFiles = options.maxFiles ?? MAX_REMOTE_FILES
   const references: PinnedReference[] = []
   let files = 0
@@ -55,7 +55,7 @@ export async function scanRepositories(
       if (tree.truncated) {
         throw new PinRepositoryError(`the file list of ${name}@${ref} is too large for the API (truncated)`)
       }
-      const wanted = tree.entries.filter(e => matchers.some(m => m.match(e.path)))
+      const wanted = tree.entries.filter(e => matchers.some(m => m.matches(e.path)))
       if (wanted.length > maxFiles) {
         throw new PinRepositoryError(
           `${wanted.length} files of ${name}@${ref} match protect-pinned, more than the ${maxFiles} read through the API`

@@ -53,6 +53,8 @@ const FORM =
   'Expected a duration such as `30d`, `2w 3d`, `12h`, `90min` or ISO-8601 `P30D` / `PT12H` (units: y, mo, w, d, h, min, s).'
 const TOKEN = /(\d+(?:\.\d+)?)\s*([a-zA-Z]+)/y
 
+const MAX_DURATION_LENGTH = 64
+
 /**
  * Parses a non-negative duration to milliseconds. Human form (`30d`, `2w 3d`, `1.5h`) is checked token by token
  * here (parse-duration alone ignores junk such as `3d abc`) and converted by parse-duration; a string starting
@@ -61,6 +63,10 @@ const TOKEN = /(\d+(?:\.\d+)?)\s*([a-zA-Z]+)/y
 export function parseDuration(input: string, raw: string): number {
   const value = raw.trim()
   if (value === '0') return 0
+  // tinyduration's ISO regex backtracks: `P` and 20,000 digits took 8 s. No honest duration is this long.
+  if (value.length > MAX_DURATION_LENGTH) {
+    throw new PolicyError(input, raw, `A duration is at most ${MAX_DURATION_LENGTH} characters. ` + FORM)
+  }
   if (value.startsWith('-')) throw new PolicyError(input, raw, 'A duration cannot be negative. ' + FORM)
   const ms = /^P/i.test(value) ? parseIsoDuration(input, raw, value) : parseHumanDuration(input, raw, value)
   if (!Number.isFinite(ms) || ms < 0) throw new PolicyError(input, raw, FORM)

@@ -1,17 +1,19 @@
+import { PatternError } from '../patterns/PatternError.js'
+import { compileUserRegex, type UserRegex } from '../patterns/userRegex.js'
 import type { PlanContext } from './PlanContext.js'
 import type { TagGrouping } from './Policy.js'
 import { PolicyError } from './PolicyError.js'
 
 const FORM =
-  'Expected a regular expression with one capture group that names the group, such as `^pr-(\\d+)-` or `^(.+)-[0-9a-f]{7}$` (or written `/^pr-(\\d+)-/i`); use `(?:…)` for other parentheses.'
+  'Expected a regular expression in RE2 syntax with one capture group that names the group, such as `^pr-(\\d+)-` or `^(.+)-[0-9a-f]{7}$` (or written `/^pr-(\\d+)-/i`); use `(?:…)` for other parentheses.'
 
 /** Where a candidate none of whose tags matches group-by is counted: all such candidates together. */
 export const UNGROUPED = Symbol('ungrouped')
 export type GroupKey = string | typeof UNGROUPED
 
 /**
- * Compiles `group-by` (which needs keep-n-tagged). The regex is not anchored (write `^`/`$` as needed); its
- * first capture group is the group. Refused without a capture group: every tag would land in one group, which
+ * Compiles `group-by` (which needs keep-n-tagged). The regex (RE2 syntax, matched in time linear in the tag) is
+ * not anchored (write `^`/`$` as needed); its first capture group is the group. Refused without a capture group: every tag would land in one group, which
  * is keep-n-tagged without group-by and almost certainly not what was meant.
  */
 export function compileGroupBy(value: string, keepNTaggedSet: boolean): TagGrouping | undefined {
@@ -26,27 +28,21 @@ export function compileGroupBy(value: string, keepNTaggedSet: boolean): TagGroup
   const literal = /^\/(.*)\/([a-zA-Z]*)$/s.exec(value)
   const body = literal ? literal[1] : value
   const flags = literal ? literal[2] : ''
-  if (!/^[imsuv]*$/.test(flags)) {
-    throw new PolicyError('group-by', value, `Unsupported regex flags '${flags}'. ${FORM}`)
-  }
-  let re: RegExp
+  let re: UserRegex
   try {
-    re = new RegExp(body, flags)
+    re = compileUserRegex(body, flags)
   } catch (e) {
-    throw new PolicyError(
-      'group-by',
-      value,
-      `Not a valid regular expression (${(e as Error).message}). ${FORM}`
-    )
+    if (e instanceof PatternError) throw new PolicyError('group-by', value, `${e.reason} ${FORM}`)
+    throw e
   }
-  // An alternation with the empty pattern always matches, so its match array counts the capture groups.
-  const groups = new RegExp(`${body}|`, flags).exec('')!.length - 1
-  if (groups === 0) throw new PolicyError('group-by', value, `The regex has no capture group. ${FORM}`)
+  if (re.groupCount() === 0) {
+    throw new PolicyError('group-by', value, `The regex has no capture group. ${FORM}`)
+  }
   return {
     source: value,
     groupOf(tag: string): string | undefined {
       const m = re.exec(tag)
-      return m ? m[1] : undefined
+      return m?.[1] ?? undefined
     }
   }
 }

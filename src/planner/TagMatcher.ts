@@ -1,12 +1,11 @@
-import { Minimatch } from 'minimatch'
+import { compileGlob } from '../patterns/glob.js'
+import { PatternError } from '../patterns/PatternError.js'
+import { compileUserRegex, type UserRegex } from '../patterns/userRegex.js'
 import type { TagMatcher } from './Policy.js'
 import { PolicyError } from './PolicyError.js'
 
 const PATTERN_FORM =
-  'Expected a glob such as `v*` or `pr-?*`, or a regular expression written `/^v\\d+$/` (optionally with flags i, m, s, u, v), which must match the whole tag.'
-
-/** Flags that make sense for a one-shot full match; `g` and `y` would make `test` stateful. */
-const REGEX_FLAGS = /^[dimsuv]*$/
+  'Expected a glob such as `v*` or `pr-?*`, or a regular expression in RE2 syntax written `/^v\\d+$/` (optionally with flags i, m, s), which must match the whole tag.'
 
 /**
  * Splits a pattern-list input on newlines and commas, trimming entries and dropping blanks. A `/regex/flags`
@@ -66,28 +65,23 @@ function regexEnd(value: string, start: number): number {
 }
 
 /**
- * Compiles one pattern. Globs are compiled by minimatch once and reused for every tag; `/body/flags` is a
- * regular expression anchored to the whole tag, because a partial match (`/v1/` matching `v10-rc`) surprises.
+ * Compiles one pattern. Both forms run on RE2 (src/patterns), in time linear in the tag whatever the pattern:
+ * a glob is translated to RE2 syntax once and reused for every tag; `/body/flags` is a regular expression in RE2
+ * syntax that must match the whole tag, because a partial match (`/v1/` matching `v10-rc`) surprises.
  */
 export function compileTagPattern(pattern: string, input: string): TagMatcher {
   const regex = /^\/(.*)\/([a-zA-Z]*)$/s.exec(pattern)
   if (regex) {
     const [, body, flags] = regex
     if (body === '') throw new PolicyError(input, pattern, 'The regular expression is empty. ' + PATTERN_FORM)
-    if (!REGEX_FLAGS.test(flags)) {
-      throw new PolicyError(input, pattern, `Unsupported regex flags '${flags}'. ` + PATTERN_FORM)
-    }
-    let re: RegExp
+    let re: UserRegex
     try {
-      re = new RegExp(`^(?:${body})$`, flags)
+      re = compileUserRegex(body, flags)
     } catch (e) {
-      throw new PolicyError(
-        input,
-        pattern,
-        `Not a valid regular expression (${(e as Error).message}). ` + PATTERN_FORM
-      )
+      if (e instanceof PatternError) throw new PolicyError(input, pattern, `${e.reason} ${PATTERN_FORM}`)
+      throw e
     }
-    return { source: pattern, matches: tag => re.test(tag) }
+    return { source: pattern, matches: tag => re.testExact(tag) }
   }
   if (pattern.startsWith('!')) {
     throw new PolicyError(
@@ -103,12 +97,17 @@ export function compileTagPattern(pattern: string, input: string): TagMatcher {
       'Tags never contain spaces; separate patterns with commas or newlines. ' + PATTERN_FORM
     )
   }
-  // nocomment: a tag pattern starting with `#` is a pattern, not a minimatch comment; tags have no `/`.
-  const mm = new Minimatch(pattern, { nocomment: true, nonegate: true, dot: true })
-  if (mm.set.length === 0) throw new PolicyError(input, pattern, PATTERN_FORM)
-  // A pattern without wildcards is a plain comparison; the Minimatch object is built once and reused.
-  if (!mm.hasMagic()) return { source: pattern, matches: tag => tag === pattern }
-  return { source: pattern, matches: tag => mm.match(tag) }
+  let glob
+  try {
+    glob = compileGlob(pattern)
+  } catch (e) {
+    if (e instanceof PatternError) throw new PolicyError(input, pattern, `${e.reason} ${PATTERN_FORM}`)
+    throw e
+  }
+  // A pattern without wildcards is a plain comparison.
+  const literal = glob.literal
+  if (literal !== undefined) return { source: pattern, matches: tag => tag === literal }
+  return { source: pattern, matches: tag => glob.matches(tag) }
 }
 
 /** Compiles every pattern of a list input; throws PolicyError naming `input` at the first bad one. */

@@ -9,7 +9,7 @@ export type Mode = 'prune' | 'validate' | 'restore' | 'list'
 export interface Settings {
   readonly token: string
   readonly owner: string
-  /** Package name globs (minimatch; `*` within a segment, `**` across `/`). */
+  /** Package name globs (src/patterns/glob.ts, on RE2; `*` within a segment, `**` across `/`). */
   readonly packages: readonly string[]
   readonly dryRun: boolean
   readonly mode: Mode

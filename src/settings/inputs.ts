@@ -1,5 +1,6 @@
 import path from 'node:path'
-import { Minimatch } from 'minimatch'
+import { compileGlob } from '../patterns/glob.js'
+import { PatternError } from '../patterns/PatternError.js'
 import { readCacheSettings } from '../cache/cacheSettings.js'
 import { readPinSettings } from '../pins/pinSettings.js'
 import type { ActionInputName } from '../model/actionInputs.js'
@@ -63,8 +64,13 @@ function checkPackagePattern(p: string): void {
   if (p.split('/').some(segment => segment === '' || segment === '.' || segment === '..')) {
     throw new InputError('packages', p, expected)
   }
-  // minimatch compiles nearly anything; an empty set selects nothing useful.
-  if (new Minimatch(p).set.length === 0) throw new InputError('packages', p, expected)
+  // Compiled here so a glob that cannot run in linear time (a negation, a huge brace range) fails before any request.
+  try {
+    compileGlob(p, { paths: true, nocase: true })
+  } catch (e) {
+    if (!(e instanceof PatternError)) throw e
+    throw new InputError('packages', p, `${expected}; ${e.reason.replace(/\.$/, '')}`)
+  }
 }
 
 /** A file path or name from an input: control characters (a line break) are never part of one. */
