@@ -17,6 +17,9 @@ export const PUSH_IN_FLIGHT_FLOOR_MS = 15 * 60_000
 /** Rule id of a version kept by the floor; the log counts them. */
 export const PUSH_IN_FLIGHT_RULE = 'push-in-flight'
 
+/** Rule id of an orphan kept because the version listing moved while it was read. */
+export const LISTING_MOVED_RULE = 'listing-moved'
+
 /**
  * Decides versions that nothing in the package owns and that carry no image tag: untagged orphans, and
  * dangling referrers (a signature, SBOM, attestation or referrers index whose subject is gone). Orphans:
@@ -27,6 +30,7 @@ export const PUSH_IN_FLIGHT_RULE = 'push-in-flight'
 export function decideOrphans(ctx: PlanContext, nodes: readonly number[], roles: readonly Role[]): void {
   const { g, policy, v } = ctx
   const orphans: number[] = []
+  let heldByListing = 0
   let keptDangling = 0
   let firstDangling: number | undefined
   for (const i of nodes) {
@@ -48,7 +52,7 @@ export function decideOrphans(ctx: PlanContext, nodes: readonly number[], roles:
     } else if (age <= policy.untaggedGraceMs) {
       v.decide(i, Act.keep, 'untagged-grace', `${what}; ${within(age)}`, label)
     } else {
-      v.decide(i, Act.delete, 'dangling-referrer', `${what}; ${past(age)}`, label)
+      deleteUnlessListingMoved(i, 'dangling-referrer', `${what}; ${past(age)}`, label)
     }
   }
 
@@ -88,14 +92,20 @@ export function decideOrphans(ctx: PlanContext, nodes: readonly number[], roles:
     } else if (age <= policy.untaggedGraceMs) {
       v.decide(i, Act.keep, 'untagged-grace', `${noun}, ${within(age)}`, label)
     } else {
-      v.decide(
+      deleteUnlessListingMoved(
         i,
-        Act.delete,
         'delete-untagged',
         `${noun}: no tag, no index lists it and it describes nothing in the package; ${past(age)}`,
         label
       )
     }
+  }
+
+  if (heldByListing > 0) {
+    ctx.warnings.push({
+      kind: 'listing-moved',
+      message: `${ctx.packageName}: the version listing moved while it was read, on every attempt (${ctx.listingMoved}); ${heldByListing} untagged or orphaned ${heldByListing === 1 ? 'version was' : 'versions were'} kept this run. Tagged images are still cleaned. On a busy package, run the cleanup in a concurrency group shared with the workflows that push (docs/registry-changes.md).`
+    })
   }
 
   /**
@@ -121,6 +131,26 @@ export function decideOrphans(ctx: PlanContext, nodes: readonly number[], roles:
       `${noun} ${shortDigest(g.digests[i])}`
     )
     return true
+  }
+
+  /**
+   * "Nothing owns it" holds only for a complete listing: when the listing moved while it was read, the
+   * index that owns this version may be the one it missed. The tagged content the run deletes is guarded by
+   * the write barrier; orphans have no tag for it to see, so they wait for a run whose listing holds still.
+   */
+  function deleteUnlessListingMoved(i: number, rule: string, detail: string, label: string): void {
+    if (ctx.listingMoved === undefined) {
+      v.decide(i, Act.delete, rule, detail, label)
+      return
+    }
+    heldByListing++
+    v.decide(
+      i,
+      Act.keep,
+      LISTING_MOVED_RULE,
+      `would be deleted (${rule}), but the version listing moved while it was read (${ctx.listingMoved}): an index the listing missed may own it`,
+      label
+    )
   }
 
   function within(age: number): string {
