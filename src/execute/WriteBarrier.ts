@@ -182,3 +182,31 @@ async function closureOf(
   }
   return { paths, unreadable }
 }
+
+/** How often the executor re-runs the barrier while deleting (issue 17: at least every minute). */
+export const BARRIER_INTERVAL_MS = 60_000
+
+export interface RemainingWindow {
+  /** Epoch ms when the last barrier pass started (its tag list was read). */
+  readonly lastCheckAt: number
+  /** Epoch ms when the last delete of the package was sent. */
+  readonly lastDeleteAt: number
+  /** Deletes sent after the last pass. */
+  readonly deletesSince: number
+}
+
+/**
+ * The log line that says what no client can close: between the barrier's last look at the tags and a delete,
+ * a tag pushed onto that content is not seen. Undefined when nothing was deleted after a pass.
+ */
+export function remainingWindowLine(packageName: string, w: RemainingWindow): string | undefined {
+  if (w.deletesSince <= 0) return undefined
+  const seconds = Math.max(0, Math.round((w.lastDeleteAt - w.lastCheckAt) / 1000))
+  const at = new Date(w.lastCheckAt).toISOString().slice(11, 19)
+  return (
+    `${packageName}: tags were last checked at ${at} UTC; a tag pushed in the ${seconds}s before the last ` +
+    `of the ${w.deletesSince} ${w.deletesSince === 1 ? 'delete' : 'deletes'} that followed, onto content ` +
+    `${w.deletesSince === 1 ? 'it' : 'they'} removed, was not seen. To close this window, see docs/registry-changes.md ` +
+    '(one concurrency group for the workflows that push and this one).'
+  )
+}
