@@ -69,7 +69,14 @@ async function pushBlob(base: string, repo: string, digest: string, bytes: Buffe
       ok: true,
       manifest: { kind: 'index' }
     })
-    expect(c.stats).toEqual({ pings: 1, tokens: 0, manifestGets: 1, manifestHeads: 2, manifestPuts: 1 })
+    expect(c.stats).toEqual({
+      pings: 1,
+      tokens: 0,
+      manifestGets: 1,
+      manifestHeads: 2,
+      manifestPuts: 1,
+      tagLists: 0
+    })
   })
 })
 

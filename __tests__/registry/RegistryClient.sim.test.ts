@@ -89,7 +89,14 @@ describe('RegistryClient against the simulator', () => {
     expect(docker).toMatchObject({ ok: true, manifest: { kind: 'index', mediaType: MediaTypes.dockerList } })
     expect(image).toMatchObject({ ok: true, manifest: { kind: 'image', mediaType: MediaTypes.ociManifest } })
     expect(sig).toMatchObject({ ok: true, manifest: { kind: 'image' } })
-    expect(c.stats).toEqual({ pings: 1, tokens: 1, manifestGets: 4, manifestHeads: 0, manifestPuts: 0 })
+    expect(c.stats).toEqual({
+      pings: 1,
+      tokens: 1,
+      manifestGets: 4,
+      manifestHeads: 0,
+      manifestPuts: 0,
+      tagLists: 0
+    })
     expect(c.requestCount).toBe(6)
     const token = sim.requests.find(r => r.path.startsWith('/token'))!
     expect(decodeURIComponent(token.path)).toContain('scope=repository:acme/app:pull')

@@ -31,6 +31,11 @@ export interface PackagesApi {
   /** Streams pages of at most 100 versions; each page is requested exactly once. */
   listVersions(pkg: PackageRef, state?: 'active' | 'deleted'): AsyncIterable<PackageVersion[]>
   getVersion(pkg: PackageRef, id: number): Promise<PackageVersion | undefined>
+  /**
+   * The package's `version_count` as GET package answers it now (undefined: not reported, or the package is
+   * gone). Optional: the listing check (checkedListing.ts) does without it, on repeated ids alone.
+   */
+  versionCount?(pkg: PackageRef): Promise<number | undefined>
   deleteVersion(pkg: PackageRef, id: number): Promise<DeleteOutcome>
   restoreVersion(pkg: PackageRef, id: number): Promise<DeleteOutcome | { readonly kind: 'restored' }>
   /** REST requests sent so far (retries included). */

@@ -173,6 +173,21 @@ export class PackagesClient implements PackagesApi {
     }
   }
 
+  async versionCount(pkg: PackageRef): Promise<number | undefined> {
+    const route = await this.owners.resolve(pkg.owner)
+    try {
+      const response = await this.octokit.request(
+        `GET ${route.prefix}/packages/{package_type}/{package_name}`,
+        { ...route.params, package_type: 'container', package_name: pkg.name }
+      )
+      const count = (response.data as RawPackage).version_count
+      return typeof count === 'number' && Number.isInteger(count) && count >= 0 ? count : undefined
+    } catch (error) {
+      if ((error as RequestFailure).status === 404) return undefined
+      throw this.explain(error, 'read', describePackage(pkg), route.tokenKind)
+    }
+  }
+
   async *listVersions(
     pkg: PackageRef,
     state: 'active' | 'deleted' = 'active'

@@ -23,7 +23,7 @@ export const ACTION_INPUTS = [
   {
     name: 'keep-tags',
     description:
-      'Tags to keep always: globs or `/regex/flags` (a regex must match the whole tag), comma- or newline-separated. Keep wins over delete.'
+      'Tags to keep always: globs or `/regex/flags` in RE2 syntax, matched in linear time (a regex must match the whole tag; flags i, m, s), comma- or newline-separated. Keep wins over delete.'
   },
   {
     name: 'delete-tags',

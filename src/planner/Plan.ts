@@ -11,6 +11,14 @@ export interface PlanInput {
   readonly now: number
   /** Pull requests and branches of the repository, for pr-tag and branch-tag (absent = unknown: kept). */
   readonly repoState?: RepoState
+  /**
+   * False when the version listing visibly moved while it was read, on every attempt (src/github/
+   * checkedListing.ts): a version may be missing, so one that looks orphaned may be the child of an index the
+   * listing did not show. Untagged orphans and dangling referrers are then kept this run. Absent = true.
+   */
+  readonly listingTrusted?: boolean
+  /** What moved, for the reason and the warning (e.g. `version_count 40 before, 39 after; 1 id seen twice`). */
+  readonly listingMoves?: string
 }
 
 export type WarningKind =
@@ -24,6 +32,7 @@ export type WarningKind =
   | 'last-tagged-version'
   | 'cycle'
   | 'dangling-referrer'
+  | 'listing-moved'
 
 export interface PlanWarning {
   readonly kind: WarningKind

@@ -13,6 +13,8 @@ export interface PlanContext {
   readonly time: Float64Array
   readonly v: Verdicts
   readonly warnings: PlanWarning[]
+  /** Set when the listing could not be trusted (PlanInput.listingTrusted false): what moved. */
+  readonly listingMoved?: string
 }
 
 /** Newest first by `age-by` time, ties by the higher (later) version id: "newest" in every keep-N rule. */

@@ -49,7 +49,8 @@ export function plan(input: PlanInput, policy: Policy): Plan {
     now: input.now,
     time: policy.ageBy === 'created' ? g.createdAt : g.updatedAt,
     v: new Verdicts(n),
-    warnings: []
+    warnings: [],
+    ...(input.listingTrusted === false ? { listingMoved: input.listingMoves ?? 'the listing moved' } : {})
   }
   structureWarnings(ctx, unknown, holders.length > 0)
   dropBuildCacheIndexWarnings(ctx, buildCache)

@@ -45,6 +45,8 @@ export interface RegistryStats {
   manifestGets: number
   manifestHeads: number
   manifestPuts: number
+  /** `GET /v2/<name>/tags/list` pages (the write barrier). */
+  tagLists: number
 }
 
 /** What a HEAD of a manifest tells without downloading it. */
@@ -78,7 +80,14 @@ const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/
  * twice, and concurrent asks for one digest share one request.
  */
 export class RegistryClient implements ManifestSource {
-  readonly stats: RegistryStats = { pings: 0, tokens: 0, manifestGets: 0, manifestHeads: 0, manifestPuts: 0 }
+  readonly stats: RegistryStats = {
+    pings: 0,
+    tokens: 0,
+    manifestGets: 0,
+    manifestHeads: 0,
+    manifestPuts: 0,
+    tagLists: 0
+  }
   private readonly base: string
   private readonly origin: string
   private readonly transport: Transport
@@ -116,7 +125,7 @@ export class RegistryClient implements ManifestSource {
   /** Registry requests sent so far: pings, token requests, manifest reads and writes, retries included. */
   get requestCount(): number {
     const s = this.stats
-    return s.pings + s.tokens + s.manifestGets + s.manifestHeads + s.manifestPuts
+    return s.pings + s.tokens + s.manifestGets + s.manifestHeads + s.manifestPuts + s.tagLists
   }
 
   fetchManifest(repository: string, digest: string): Promise<ManifestFact> {
@@ -206,6 +215,47 @@ export class RegistryClient implements ManifestSource {
     const digest = sha256Digest(bytes)
     this.prime([{ digest, bytes, contentType: response.headers.get('content-type') ?? undefined }])
     return digest
+  }
+
+  /**
+   * Every tag of the repository now, from `GET /v2/<name>/tags/list` (distribution-spec "Listing Tags"):
+   * `n` tags a page, the next page from the `Link: <…>; rel="next"` header, followed only while it names this
+   * repository's tag list on this registry (credentials never go elsewhere). A registry that sends no Link
+   * but a full page is asked again with `last`; a page that brings no tag after `last` ends the listing.
+   */
+  async listTags(repository: string, pageSize = TAG_PAGE): Promise<string[]> {
+    const tags: string[] = []
+    const seen = new Set<string>()
+    let query = `n=${pageSize}`
+    for (let page = 1; page <= MAX_TAG_PAGES; page++) {
+      const response = await this.limit(() =>
+        this.send(repository, 'tagLists', 'GET', `tags/list?${query}`, 'pull', { accept: 'application/json' })
+      )
+      if (response.status === 404) return tags
+      if (!response.ok) throw await this.failure(`GET ${repository} tags/list`, response)
+      const body = (await response.json().catch(() => undefined)) as { tags?: unknown } | undefined
+      // An empty repository may answer `"tags": null`.
+      if (typeof body !== 'object' || body === null || (body.tags != null && !Array.isArray(body.tags))) {
+        throw new RegistryError(`GET ${repository} tags/list: the answer is not {"tags": [...]}`)
+      }
+      const pageTags = Array.isArray(body.tags)
+        ? body.tags.filter((t): t is string => typeof t === 'string')
+        : []
+      let fresh = 0
+      for (const t of pageTags) {
+        if (seen.has(t)) continue
+        seen.add(t)
+        tags.push(t)
+        fresh++
+      }
+      const next = nextTagPage(response.headers.get('link'), this.base, repository)
+      if (next !== undefined) query = next
+      else if (pageTags.length >= pageSize && fresh > 0)
+        query = `n=${pageSize}&last=${encodeURIComponent(pageTags[pageTags.length - 1])}`
+      else return tags
+      if (fresh === 0) return tags
+    }
+    throw new RegistryError(`GET ${repository} tags/list: more than ${MAX_TAG_PAGES} pages; stopped`)
   }
 
   /** PUT under a tag with a push-scoped token; the digest is the sha256 of `body`, confirmed by the registry. */
@@ -454,6 +504,33 @@ export class RegistryClient implements ManifestSource {
       response.status
     )
   }
+}
+
+/** Tags asked for per tags/list page. */
+const TAG_PAGE = 1000
+/** 1,000 pages of 1,000 tags: far beyond any package; a registry that never ends its listing is an error. */
+const MAX_TAG_PAGES = 1000
+
+/**
+ * The query of the `rel="next"` tags/list page, when the Link header names this repository's tag list on the
+ * registry's own origin (a relative Link is resolved against it); undefined otherwise.
+ */
+function nextTagPage(link: string | null, base: string, repository: string): string | undefined {
+  if (!link) return undefined
+  for (const part of link.split(',')) {
+    const m = /<([^>]*)>\s*;\s*rel="?next"?/.exec(part.trim())
+    if (!m) continue
+    let url: URL
+    try {
+      url = new URL(m[1], base + '/')
+    } catch {
+      return undefined
+    }
+    const expected = new URL(`${base}/v2/${repository}/tags/list`)
+    if (url.origin !== expected.origin || url.pathname !== expected.pathname) return undefined
+    return url.search.replace(/^\?/, '')
+  }
+  return undefined
 }
 
 function checkTag(tag: string): void {

@@ -25,7 +25,8 @@ const WARNING_LEVEL: Record<WarningKind, AnnotationLevel> = {
   'max-deletions': 'warning',
   'last-tagged-version': 'notice',
   cycle: 'warning',
-  'dangling-referrer': 'notice'
+  'dangling-referrer': 'notice',
+  'listing-moved': 'warning'
 }
 
 function warningTitle(kind: WarningKind, n: number): string {
@@ -49,6 +50,8 @@ function warningTitle(kind: WarningKind, n: number): string {
       return `${n} reference cycle${n === 1 ? '' : 's'}`
     case 'dangling-referrer':
       return 'signatures or referrers of deleted images kept'
+    case 'listing-moved':
+      return 'untagged versions kept: the version listing moved while it was read'
   }
 }
 

@@ -1,4 +1,6 @@
 import type { Decision } from '../planner/Decision.js'
+import { PUSH_IN_FLIGHT_FLOOR_MS, PUSH_IN_FLIGHT_RULE } from '../planner/OrphanRules.js'
+import { formatDuration } from '../planner/Duration.js'
 import type { PackageReport } from './RunReport.js'
 import { countOutcomes, resolveOutcomes, type Totals } from './outcome.js'
 import {
@@ -60,6 +62,13 @@ export function packageLog(pkg: PackageReport, dryRun: boolean): LogEntry[] {
   emit(`${name}: ${dryRun ? 'would keep' : 'kept'} ${totals.kept} of ${totals.versions} versions`, keeps)
   if (plan.blocked !== undefined)
     entries.push({ kind: 'info', text: `${name}: ${logText(oneLine(plan.blocked))}` })
+  const inFlight = plan.decisions.filter(d => d.rule === PUSH_IN_FLIGHT_RULE).length
+  if (inFlight > 0) {
+    entries.push({
+      kind: 'info',
+      text: `${name}: ${dryRun ? 'would keep' : 'kept'} ${inFlight} untagged ${inFlight === 1 ? 'version' : 'versions'} younger than ${formatDuration(PUSH_IN_FLIGHT_FLOOR_MS)} whatever untagged-grace says: a push may still be uploading the index that lists ${inFlight === 1 ? 'it' : 'them'}`
+    })
+  }
   entries.push({ kind: 'info', text: formatTotalsLine(plan.packageName, totals, dryRun) })
   return entries
 }

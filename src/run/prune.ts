@@ -6,7 +6,7 @@ import { nextFetches } from '../planner/fetchPlan.js'
 import { plan } from '../planner/planner.js'
 import { fetchAll } from '../registry/fetchAll.js'
 import type { PackageReport } from '../report/RunReport.js'
-import { listAllVersions } from '../github/listAllVersions.js'
+import { listVersionsChecked } from '../github/checkedListing.js'
 import { repositoryOf, type RunContext } from './RunContext.js'
 
 /**
@@ -21,7 +21,8 @@ export interface PrunedPackage extends PackageReport {
 
 /** Lists, reads and plans one package: pure planning on facts gathered here. */
 export async function planPackage(ctx: RunContext, pkg: PackageRef): Promise<PlannedPackage> {
-  const versions = await listAllVersions(ctx.packages, pkg)
+  const listing = await listVersionsChecked(ctx.packages, pkg, { logger: ctx.logger })
+  const versions = listing.versions
   ctx.logger.debug(`${pkg.name}: ${versions.length} versions listed`)
   const { facts, rounds, truncated } = await fetchAll(ctx.registry, repositoryOf(pkg), versions, nextFetches)
   ctx.logger.debug(
@@ -34,7 +35,8 @@ export async function planPackage(ctx: RunContext, pkg: PackageRef): Promise<Pla
       versions,
       manifests: facts,
       now: ctx.now(),
-      ...(repoState ? { repoState } : {})
+      ...(repoState ? { repoState } : {}),
+      ...(listing.trusted ? {} : { listingTrusted: false, listingMoves: listing.moves.join(' | ') })
     },
     ctx.settings.policy
   )

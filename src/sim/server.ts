@@ -14,6 +14,7 @@ import { faultAnswer } from './faultAnswers.js'
 import { FaultController, type ActiveRule, type FaultKind } from './faults.js'
 import type { FixturePackage } from './fixtures/types.js'
 import type { Handler, SimRequest, SimResponse, Side, VersionChange } from './http.js'
+import { RegistryMoves } from './moves.js'
 import { freshSeed } from './random.js'
 import { RegistryAuth } from './registry/auth.js'
 import { BlobStore } from './registry/blobStore.js'
@@ -29,6 +30,8 @@ export type { TokenSpec } from './tokens.js'
 export type { VersionChange } from './http.js'
 export { FaultController } from './faults.js'
 export { SimState } from './state.js'
+export type { MoveHook, MoveTiming, FiredMove } from './moves.js'
+export { RegistryMoves } from './moves.js'
 
 export interface SimulatorOptions {
   /** Seed of the fault PRNG; logged so a failure can be replayed. Default: random. */
@@ -91,6 +94,8 @@ export interface Simulator {
   login: string
   state: SimState
   faults: FaultController
+  /** Pushes, re-tags and deletes by others at chosen moments of a run (src/sim/moves.ts). */
+  moves: RegistryMoves
   requests: RequestRecord[]
   stats: SimStats
   clock: SimClock
@@ -130,6 +135,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const state = new SimState(() => clock.now())
   const tokens = new TokenStore()
   const faults = new FaultController(seed)
+  const moves = new RegistryMoves(state, () => clock.now())
   const login = opts.login ?? 'sim-user'
   state.addOwner(login, 'User')
   let apiUrl = ''
@@ -207,7 +213,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         }
         res = faultAnswer(fault, side, req, fault.status ?? faults.pickStatus(), auth)
       }
-      if (!res) res = await handlers[side](req)
+      if (!res) {
+        moves.run('before', side, record.method, url, undefined)
+        res = await handlers[side](req)
+        moves.run('after', side, record.method, url, res)
+      }
       if (req.versionChange && opts.onVersionChange) await opts.onVersionChange(req.versionChange)
       record.route = req.route
       if (fault && after) res = applyAfter(fault, side, req, res)
@@ -271,6 +281,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     login,
     state,
     faults,
+    moves,
     requests,
     stats,
     clock,
