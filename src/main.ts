@@ -15,6 +15,8 @@ import { runValidate } from './run/runValidate.js'
 import { runRestore } from './run/runRestore.js'
 import { selectPackages } from './run/selectPackages.js'
 import type { RunContext } from './run/RunContext.js'
+import { openRunJournal, type JournalWriter, type OpenJournalFile } from './run/JournalWriter.js'
+import { journalArtifactName, JOURNAL_STATE } from './execute/artifact.js'
 
 /** Knobs for tests and benchmarks that run the action in-process; the runner never sets them. */
 export interface RunOverrides {
@@ -22,6 +24,8 @@ export interface RunOverrides {
   readonly timeScale?: number
   readonly now?: () => number
   readonly env?: NodeJS.ProcessEnv
+  /** Opens the journal file (tests inject a file that fails mid-run). */
+  readonly openJournalFile?: OpenJournalFile
 }
 
 /** 60 s / 80 content-creating requests (docs.github.com, REST API rate limits, secondary limits). */
@@ -48,6 +52,24 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
   }
   core.setSecret(settings.token)
   debugSettings(settings)
+  // No delete without a record: the journal is opened and its header written before the first request.
+  let journal: JournalWriter | undefined
+  if (settings.mode === 'prune' || settings.mode === 'restore') {
+    try {
+      journal = await openRunJournal(
+        settings,
+        settings.mode,
+        env,
+        (overrides.now ?? Date.now)(),
+        overrides.openJournalFile
+      )
+    } catch (error) {
+      core.setFailed(`${(error as Error).message}; nothing was requested or deleted`)
+      return
+    }
+    core.saveState(JOURNAL_STATE.path, settings.journalFile)
+    core.saveState(JOURNAL_STATE.artifact, journalArtifactName(env, settings.owner, settings.packages))
+  }
 
   const cancellation = installSignalHandlers(name =>
     core.warning(`${name} received: stopping after the requests in flight; the journal is still written`)
@@ -87,7 +109,8 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
         now: overrides.now ?? Date.now
       }),
       repoReader: octokitRepoReader(packages.octokit),
-      repoState: createRepoStateSource(settings, env, octokitRepoState(packages.octokit), coreLogger)
+      repoState: createRepoStateSource(settings, env, octokitRepoState(packages.octokit), coreLogger),
+      ...(journal ? { journal } : {})
     }
     switch (settings.mode) {
       case 'prune':
@@ -107,6 +130,8 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
   } catch (error) {
     core.setFailed((error as Error).message)
   } finally {
+    // Written by the mode on its normal path; here for a run that ended in an error.
+    await journal?.close()
     cancellation.dispose()
   }
 }

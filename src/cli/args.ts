@@ -62,8 +62,8 @@ export const USAGE = `usage: ghcr-retention --owner OWNER --packages NAMES [--dr
   A flag without a value means true (--dry-run).
 
   --summary FILE     where to write the Markdown step summary (default ghcr-retention-summary.md)
-  --json FILE        where to write the JSON plan/journal (the journal-file input; default
-                     ghcr-retention-journal.json beside the summary)
+  --json FILE        where to write the journal, JSON Lines (the journal-file input; default
+                     ghcr-retention-journal.jsonl beside the summary)
   --cache-dir DIR    keep manifests read by this run in DIR, so the next run reads only new digests
   --workspace DIR    the checkout scanned for pinned digests (protect-pinned; default: the current directory)
   --debug            also print debug lines (the reason behind every decision)

@@ -1,4 +1,3 @@
-import path from 'node:path'
 import { Minimatch } from 'minimatch'
 import { readCacheSettings } from '../cache/cacheSettings.js'
 import { readPinSettings } from '../pins/pinSettings.js'
@@ -7,6 +6,7 @@ import { parseDuration } from '../planner/Duration.js'
 import { defaultRegistryUrl } from '../registry/registryUrl.js'
 import { InputError } from './InputError.js'
 import type { Mode, Settings } from './Settings.js'
+import { defaultJournalFile } from '../execute/artifact.js'
 
 /** Reads one input as the runner passes it (`core.getInput` semantics: trimmed, '' when unset). */
 export type ReadInput = (name: string) => string
@@ -161,8 +161,8 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
     ? parsePositiveInt('request-budget', budgetRaw, { min: 1, max: 10_000_000 })
     : undefined
 
-  const journalFile =
-    read('journal-file') || path.join(env.RUNNER_TEMP || process.cwd(), 'ghcr-retention-journal.json')
+  // Unique per step and attempt by default, so two steps of the action in one job keep their own.
+  const journalFile = read('journal-file') || defaultJournalFile(env)
 
   const restoreFrom = read('restore-from') || undefined
   const withinRaw = read('restore-within')
