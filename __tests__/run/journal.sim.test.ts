@@ -235,16 +235,18 @@ describe('no delete without a record', () => {
 })
 
 describe('restore trusts nothing it reads', () => {
-  /** A finished prune of a fresh package, and the path of its journal (a copy the test may change). */
+  /** A finished prune of a fresh package: its journal as written, and what it says was deleted. */
   async function prunedJournal(
     name: string
   ): Promise<{ text: string; deleted: { id: number; digest: string }[] }> {
     loadPackage(name)
-    const prune = await runAction({ sim, inputs: { ...POLICY, packages: name }, keepLog: true })
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'journal-sim-')), 'pruned.jsonl')
+    const prune = await runAction({ sim, inputs: { ...POLICY, packages: name, 'journal-file': file } })
     expect(prune.failed).toBeUndefined()
-    const pkg = prune.journal.packages.find(p => p.name === name)!
+    const text = await readFile(file, 'utf8')
+    const pkg = parseJournal(text, file).packages.find(p => p.name === name)!
     expect(pkg.deleted.length).toBeGreaterThan(4)
-    return { text: prune.journalText, deleted: pkg.deleted.map(d => ({ id: d.id, digest: d.digest })) }
+    return { text, deleted: pkg.deleted.map(d => ({ id: d.id, digest: d.digest })) }
   }
 
   async function restoreFrom(name: string, text: string) {

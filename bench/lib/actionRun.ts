@@ -27,8 +27,6 @@ export interface ActionRunOptions {
 export interface ActionRun {
   readonly outputs: Readonly<Record<string, string>>
   readonly journal: Journal
-  /** The journal file as written (JSON Lines). */
-  readonly journalText: string
   /** `core.setFailed` message, when the run failed. */
   readonly failed?: string
   /** Log lines written to stdout. */
@@ -110,12 +108,10 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   const wallMs = performance.now() - started
   try {
     const outputs = parseOutputFile(await readFile(outputFile, 'utf8'))
-    const journalText = await readFile(inputs['journal-file'], 'utf8')
-    const journal = parseJournal(journalText, inputs['journal-file'])
+    const journal = parseJournal(await readFile(inputs['journal-file'], 'utf8'), inputs['journal-file'])
     return {
       outputs,
       journal,
-      journalText,
       ...(failed !== undefined ? { failed } : {}),
       logLines,
       log,
