@@ -65,9 +65,7 @@ describe('journal (JSON Lines)', () => {
     expect(j.torn).toBe(true)
     expect(j.packages[0].deleted.map(d => d.id)).toEqual([5])
     const middle = jsonl([header(), JSON.stringify(intent(6)).slice(0, 30), result(5)])
-    expect(() => parseJournal(middle, 'k.jsonl')).toThrow(
-      'k.jsonl line 2: is not JSON: '
-    )
+    expect(() => parseJournal(middle, 'k.jsonl')).toThrow('k.jsonl line 2: is not JSON: ')
   })
 
   it.each([
