@@ -128,7 +128,14 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
         break
     }
   } catch (error) {
-    core.setFailed((error as Error).message)
+    const message = (error as Error).message
+    await journal?.close({
+      type: 'end',
+      finishedAt: new Date((overrides.now ?? Date.now)()).toISOString(),
+      ok: false,
+      status: `failed: ${message}`
+    })
+    core.setFailed(message)
   } finally {
     // Written by the mode on its normal path; here for a run that ended in an error.
     await journal?.close()

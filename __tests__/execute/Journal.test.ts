@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import type { ArtifactClient } from '@actions/artifact'
-import { parseJournal, planRecords, readJournal } from '../../src/execute/Journal.js'
+import { parseJournal, planRecords, readJournal, settingsDigest } from '../../src/execute/Journal.js'
 import {
   defaultJournalFile,
   downloadJournal,
@@ -258,5 +258,21 @@ describe('journal artifact', () => {
     await expect(openJournal('journal-7', { env: {} })).rejects.toThrow(
       'restore-from: "journal-7" is not a file here, and an artifact of the current run can only be read inside GitHub Actions'
     )
+  })
+})
+
+describe('settings digest', () => {
+  it('leaves the token out, follows what changes, and survives a cycle in a compiled pattern', () => {
+    const a = settingsDigest({ token: 'ghp_one', owner: 'acme', policy: { keepTags: [{ source: 'v*' }] } })
+    expect(a).toMatch(/^sha256:[0-9a-f]{64}$/)
+    expect(
+      settingsDigest({ token: 'ghp_two', owner: 'acme', policy: { keepTags: [{ source: 'v*' }] } })
+    ).toBe(a)
+    expect(
+      settingsDigest({ token: 'ghp_one', owner: 'acme', policy: { keepTags: [{ source: 'w*' }] } })
+    ).not.toBe(a)
+    const cyclic: Record<string, unknown> = { source: 'x' }
+    cyclic.self = cyclic
+    expect(settingsDigest({ owner: 'acme', cyclic })).toMatch(/^sha256:/)
   })
 })

@@ -170,14 +170,22 @@ export function runIdentity(env: NodeJS.ProcessEnv): RunIdentity {
   return out
 }
 
-/** `sha256:` of the settings as JSON, without secrets; compiled matchers count by their source. */
+/**
+ * `sha256:` of the settings as JSON, without secrets; compiled matchers count by what JSON sees of them (their
+ * `source`). A value met twice (a cycle inside a compiled pattern) is hashed once, so this never throws.
+ */
 export function settingsDigest(settings: object): string {
+  const seen = new WeakSet<object>()
   const text = JSON.stringify(settings, (key, value: unknown) => {
     if (/token|password|secret/i.test(key)) return undefined
     if (value instanceof RegExp) return String(value)
     if (value instanceof Map) return [...value.entries()]
     if (value instanceof Set) return [...value]
     if (typeof value === 'bigint') return String(value)
+    if (typeof value === 'object' && value !== null) {
+      if (seen.has(value)) return '[seen]'
+      seen.add(value)
+    }
     return value
   })
   return `sha256:${createHash('sha256')
