@@ -98,6 +98,7 @@ export async function startAction(
     GITHUB_API_URL: github.api_url,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_STATE: path.join(temp, 'state.txt'),
     RUNNER_TEMP: temp
   }
   const all = { ...declaredInputs(), 'journal-file': journalFile, ...inputs }
