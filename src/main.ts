@@ -15,7 +15,7 @@ import { runValidate } from './run/runValidate.js'
 import { runRestore } from './run/runRestore.js'
 import { selectPackages } from './run/selectPackages.js'
 import type { RunContext } from './run/RunContext.js'
-import { openRunJournal, type JournalWriter, type OpenJournalFile } from './run/JournalWriter.js'
+import { openRunJournal, type JournalWriter } from './run/JournalWriter.js'
 import { journalArtifactName, JOURNAL_STATE } from './execute/artifact.js'
 
 /** Knobs for tests and benchmarks that run the action in-process; the runner never sets them. */
@@ -24,8 +24,6 @@ export interface RunOverrides {
   readonly timeScale?: number
   readonly now?: () => number
   readonly env?: NodeJS.ProcessEnv
-  /** Opens the journal file (tests inject a file that fails mid-run). */
-  readonly openJournalFile?: OpenJournalFile
 }
 
 /** 60 s / 80 content-creating requests (docs.github.com, REST API rate limits, secondary limits). */
@@ -56,13 +54,7 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
   let journal: JournalWriter | undefined
   if (settings.mode === 'prune' || settings.mode === 'restore') {
     try {
-      journal = await openRunJournal(
-        settings,
-        settings.mode,
-        env,
-        (overrides.now ?? Date.now)(),
-        overrides.openJournalFile
-      )
+      journal = await openRunJournal(settings, settings.mode, env, (overrides.now ?? Date.now)())
     } catch (error) {
       core.setFailed(`${(error as Error).message}; nothing was requested or deleted`)
       return
