@@ -427,9 +427,9 @@ function pacingTable(runs: readonly Throughput[]): string {
 }
 
 /**
- * Said only while it is measured: the run keeps its journal current during deletes by rewriting the whole file
- * (every decision of the package), which at large sizes stalls the process between deletes (profiled: the time
- * goes to JSON serialisation and the write in src/run/JournalWriter.ts → writeJournal).
+ * Said only while it is measured: a pace that drops with the package size means something between deletes
+ * holds the process. The journal is not it any more: it appends two short lines per delete (intent, answer;
+ * src/run/JournalWriter.ts), whatever the package size.
  */
 function journalNote(pacing: readonly Throughput[]): string {
   if (pacing.length < 2) return ''
@@ -438,10 +438,9 @@ function journalNote(pacing: readonly Throughput[]): string {
   if (large.perMinute >= small.perMinute * 0.97) return ''
   return (
     `\n\nAt ${n(large.size)} versions the pace drops to ${f(large.perMinute)} a minute (gaps up to ` +
-    `${n(large.gapMs.max)} ms): while deleting, the action rewrites its whole journal — every decision of the ` +
-    'package — at most every 2 s so that a killed run can still be restored (src/run/JournalWriter.ts); at this ' +
-    'size one rewrite holds the process for about a second. In compressed time the same pauses count 50 times, ' +
-    'hence the slower first minutes in the table above.'
+    `${n(large.gapMs.max)} ms): something between deletes holds the process at this size. The journal appends ` +
+    'two short lines per delete (src/run/JournalWriter.ts), the same at any size; profile the run to find it. In ' +
+    'compressed time the same pauses count 50 times, hence the slower first minutes in the table above.'
   )
 }
 

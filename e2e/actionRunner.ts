@@ -31,7 +31,7 @@ export interface ActionResult {
   readonly outputs: Record<string, string>
   readonly summary: string
   readonly journalFile: string
-  /** The journal, when the run wrote one (a run killed before its first package ends has none). */
+  /** The journal, when the run wrote one (read as a killed run leaves it: a cut-off last line is left out). */
   readonly journal?: Journal
 }
 
@@ -87,7 +87,7 @@ export async function startAction(
   const summaryFile = path.join(temp, 'summary.md')
   await writeFile(outputFile, '')
   await writeFile(summaryFile, '')
-  const journalFile = inputs['journal-file'] || path.join(temp, 'journal.json')
+  const journalFile = inputs['journal-file'] || path.join(temp, 'journal.jsonl')
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -98,6 +98,7 @@ export async function startAction(
     GITHUB_API_URL: github.api_url,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_STATE: path.join(temp, 'state.txt'),
     RUNNER_TEMP: temp
   }
   const all = { ...declaredInputs(), 'journal-file': journalFile, ...inputs }

@@ -68,6 +68,8 @@ async function runAction(
     GITHUB_ACTOR: 'demo-bot',
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_OUTPUT: outputFile,
+    // What the main step hands its post step (the journal's path and artifact), as the runner keeps it.
+    GITHUB_STATE: path.join(dir, 'state.txt'),
     RUNNER_TEMP: dir,
     // The journal's default place is RUNNER_TEMP: relative here, so the summary names it the same everywhere.
     // The checkout protect-pinned scans (written by writeCheckout).

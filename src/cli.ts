@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   }
   const summary = path.resolve(args.summaryFile)
   const journal = path.resolve(
-    args.jsonFile ?? path.join(path.dirname(summary), 'ghcr-retention-journal.json')
+    args.jsonFile ?? path.join(path.dirname(summary), 'ghcr-retention-journal.jsonl')
   )
   // Built by concatenation: ncc's asset relocator rewrites `path.resolve(dir, 'literal')` into a bundle path.
   const outputs = `${path.dirname(summary)}${path.sep}.ghcr-retention-outputs`

@@ -15,6 +15,8 @@ import { runValidate } from './run/runValidate.js'
 import { runRestore } from './run/runRestore.js'
 import { selectPackages } from './run/selectPackages.js'
 import type { RunContext } from './run/RunContext.js'
+import { openRunJournal, type JournalWriter } from './run/JournalWriter.js'
+import { journalArtifactName, JOURNAL_STATE } from './execute/artifact.js'
 
 /** Knobs for tests and benchmarks that run the action in-process; the runner never sets them. */
 export interface RunOverrides {
@@ -43,6 +45,18 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
   }
   core.setSecret(settings.token)
   debugSettings(settings)
+  // No delete without a record: the journal is opened and its header written before the first request.
+  let journal: JournalWriter | undefined
+  if (settings.mode === 'prune' || settings.mode === 'restore') {
+    try {
+      journal = await openRunJournal(settings, settings.mode, env, (overrides.now ?? Date.now)())
+    } catch (error) {
+      actionsLog.setFailed(`${(error as Error).message}; nothing was requested or deleted`)
+      return
+    }
+    core.saveState(JOURNAL_STATE.path, settings.journalFile)
+    core.saveState(JOURNAL_STATE.artifact, journalArtifactName(env, settings.owner, settings.packages))
+  }
 
   const cancellation = installSignalHandlers(name =>
     actionsLog.warning(
@@ -84,7 +98,8 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
         now: overrides.now ?? Date.now
       }),
       repoReader: octokitRepoReader(packages.octokit),
-      repoState: createRepoStateSource(settings, env, octokitRepoState(packages.octokit), actionsLog)
+      repoState: createRepoStateSource(settings, env, octokitRepoState(packages.octokit), actionsLog),
+      ...(journal ? { journal } : {})
     }
     switch (settings.mode) {
       case 'prune':
@@ -102,8 +117,17 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
         break
     }
   } catch (error) {
-    actionsLog.setFailed((error as Error).message)
+    const message = (error as Error).message
+    await journal?.close({
+      type: 'end',
+      finishedAt: new Date((overrides.now ?? Date.now)()).toISOString(),
+      ok: false,
+      status: `failed: ${message}`
+    })
+    actionsLog.setFailed(message)
   } finally {
+    // Written by the mode on its normal path; here for a run that ended in an error.
+    await journal?.close()
     cancellation.dispose()
   }
 }

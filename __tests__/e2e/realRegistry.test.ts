@@ -435,6 +435,15 @@ if (!available && inCI) {
         expect(wrongStatuses(r.afterKill, new Set(r.deletedAtKill))).toEqual([])
       })
 
+      it('the killed run journaled every delete the registry applied before it was sent', () => {
+        const r = recordOf(killRecords.get(name))
+        // The header is written before the first request, so even a run killed early leaves a journal.
+        const journal = journalOf(r.killed, name)
+        const recorded = new Set([...journal.deleted, ...journal.unconfirmed].map(d => d.digest))
+        expect(r.deletedAtKill.filter(d => !recorded.has(d))).toEqual([])
+        expect(r.killed.journal?.complete).toBe(false)
+      })
+
       it('left no tag pointing at missing content: every tag still served copies in full', () => {
         const r = recordOf(killRecords.get(name))
         const present = keptTags(r.fixture, new Set(r.deletedAtKill))

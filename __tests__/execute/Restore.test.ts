@@ -6,7 +6,8 @@ import {
   restoreVersions,
   RESTORE_WINDOW_MS
 } from '../../src/execute/Restore.js'
-import { JOURNAL_SCHEMA, type Journal } from '../../src/execute/Journal.js'
+import { parseJournal } from '../../src/execute/Journal.js'
+import { digestOf, header, intent, jsonl, result } from './journalText.js'
 import { FakePackages, FakeStore, PKG } from './fakes.js'
 
 const NOW = Date.parse('2026-03-01T00:00:00Z')
@@ -81,33 +82,58 @@ describe('restoreVersions', () => {
 })
 
 describe('restore sources', () => {
-  it('a journal gives the deleted ids with their delete time and references', () => {
-    const journal: Journal = {
-      schema: JOURNAL_SCHEMA,
-      mode: 'prune',
-      startedAt: '2026-02-28T00:00:00Z',
-      dryRun: false,
-      owner: 'acme',
-      packages: [
-        {
-          name: 'app',
-          deleted: [
-            { id: 1, digest: 'sha256:1', tags: ['v1'], at: '2026-02-28T00:00:01Z' },
-            { id: 2, digest: 'sha256:2', tags: [], at: '2026-02-28T00:00:02Z', after: [1] }
-          ],
-          refused: [],
-          failed: [],
-          remaining: []
-        },
-        { name: 'tools', deleted: [], refused: [], failed: [], remaining: [] }
-      ]
-    }
+  it('a journal gives the deleted ids, the deletes sent with no answer and those that errored, with their lines', () => {
+    const journal = parseJournal(
+      jsonl([
+        header({ startedAt: '2026-02-28T00:00:00.000Z' }),
+        intent(1, { tags: ['v1'], at: '2026-02-28T00:00:01Z' }),
+        result(1, 'deleted', { at: '2026-02-28T00:00:01Z' }),
+        intent(2, { after: [1], at: '2026-02-28T00:00:02Z' }),
+        result(2, 'already-gone', { at: '2026-02-28T00:00:02Z' }),
+        intent(3),
+        result(3, 'refused', { status: 400, message: 'last tagged version' }),
+        intent(4),
+        result(4, 'rate-limited'),
+        intent(5),
+        result(5, 'failed', { message: '502 Bad Gateway' }),
+        intent(6, { at: '2026-02-28T00:00:06Z' }),
+        { type: 'package-end', package: 'tools', at: '2026-02-28T00:00:07Z', remaining: [] }
+      ]),
+      'j.jsonl'
+    )
     expect([...restoreItemsFromJournal(journal)]).toEqual([
       [
         'app',
         [
-          { id: 1, digest: 'sha256:1', deletedAt: Date.parse('2026-02-28T00:00:01Z') },
-          { id: 2, digest: 'sha256:2', deletedAt: Date.parse('2026-02-28T00:00:02Z'), after: [1] }
+          {
+            id: 1,
+            digest: digestOf(1),
+            deletedAt: Date.parse('2026-02-28T00:00:01Z'),
+            line: 2,
+            confirmed: true
+          },
+          {
+            id: 2,
+            digest: digestOf(2),
+            deletedAt: Date.parse('2026-02-28T00:00:02Z'),
+            after: [1],
+            line: 4,
+            confirmed: true
+          },
+          {
+            id: 6,
+            digest: digestOf(6),
+            deletedAt: Date.parse('2026-02-28T00:00:06Z'),
+            line: 12,
+            confirmed: false
+          },
+          {
+            id: 5,
+            digest: digestOf(5),
+            deletedAt: Date.parse('2026-02-28T00:00:00.000Z'),
+            line: 10,
+            confirmed: false
+          }
         ]
       ]
     ])

@@ -2,12 +2,14 @@
  * Journal → restore and validate, with the real clients against the simulator: a restore brings back what a
  * prune's journal lists (GitHub's restore endpoint, 30-day window), and validate finds a tag broken on purpose.
  */
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { execute } from '../../src/execute/Executor.js'
-import { JOURNAL_SCHEMA, journalPackage, readJournal, writeJournal } from '../../src/execute/Journal.js'
+import { packageEndRecords, parseJournal, planRecords, readJournal } from '../../src/execute/Journal.js'
+import { deleteJournalFor, JournalWriter } from '../../src/run/JournalWriter.js'
+import { header as journalHeaderRecord } from './journalText.js'
 import { restoreItemsFromJournal, restoreVersions } from '../../src/execute/Restore.js'
 import { buildRealisticScenario } from '../../src/sim/fixtures/scenarios.js'
 import {
@@ -17,8 +19,11 @@ import {
   planPackage,
   startHarness,
   validate,
+  WatchedPackages,
   type Harness
 } from './simHarness.js'
+
+const journalHeader = (now: number) => journalHeaderRecord({ startedAt: new Date(now).toISOString() })
 
 let h: Harness | undefined
 afterEach(async () => {
@@ -33,26 +38,42 @@ describe('restore and validate against the simulator', () => {
     const before = activeIds(h)
     const tagsBefore = (await validate(h)).broken.map(b => b.tag)
     const planned = await planPackage(h, { 'keep-n-tagged': '3', 'older-than': '30d' })
+    const path = join(await mkdtemp(join(tmpdir(), 'restore-')), 'journal.jsonl')
+    const writer = await JournalWriter.open(path, journalHeader(NOW))
+    writer.record(planRecords(planned.plan, new Date(NOW).toISOString()))
+    // At the moment each DELETE leaves, its intent is already in the file (read from disk, not from memory).
+    const onDisk: string[] = []
+    const packages = new WatchedPackages(h.packages)
+    const deleteVersion = packages.deleteVersion.bind(packages)
+    packages.deleteVersion = async (pkg, id) => {
+      const j = parseJournal(await readFile(path, 'utf8'), path)
+      const recorded = j.packages[0].unconfirmed.map(u => u.id)
+      onDisk.push(recorded.includes(id) ? 'recorded' : `not recorded: ${id}`)
+      return deleteVersion(pkg, id)
+    }
     const result = await execute(planned, {
-      packages: h.packages,
+      packages,
       registry: h.registry,
       pkg: h.pkg,
       repository: h.repository,
       dryRun: false,
       budget: freshBudget(h),
       manifests: planned.manifests,
-      concurrency: 4
+      concurrency: 4,
+      journal: deleteJournalFor(writer, 'app')
     })
+    writer.record(packageEndRecords('app', result, new Date(NOW).toISOString()))
+    await writer.close({ type: 'end', finishedAt: new Date(NOW).toISOString(), ok: true, status: 'ok' })
     expect(result.deleted.length).toBeGreaterThan(20)
-    const path = join(await mkdtemp(join(tmpdir(), 'restore-')), 'journal.json')
-    await writeJournal(path, {
-      schema: JOURNAL_SCHEMA,
-      mode: 'prune',
-      startedAt: new Date(NOW).toISOString(),
-      dryRun: false,
-      owner: 'acme',
-      packages: [journalPackage(planned.plan, result)]
-    })
+    expect(onDisk).toEqual(onDisk.map(() => 'recorded'))
+    const answered = result.deleted.length + result.gone.length + result.refused.length + result.failed.length
+    expect(onDisk).toHaveLength(answered)
+    const journal = await readJournal(path)
+    expect(journal.complete).toBe(true)
+    expect(journal.packages[0].unconfirmed).toEqual([])
+    expect(journal.packages[0].deleted.map(d => d.id).sort()).toEqual(
+      [...result.deleted, ...result.gone].sort()
+    )
 
     const items = restoreItemsFromJournal(await readJournal(path)).get('app')!
     expect(items.map(i => i.id).sort()).toEqual([...result.deleted, ...result.gone].sort())

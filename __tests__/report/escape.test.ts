@@ -272,7 +272,12 @@ describe('the restore summary and log', () => {
     })
     expect(injected(stdout, ['warning'])).toEqual([])
     expect(stdout).not.toContain('##[')
-    const md = renderRestore([{ ...result!, stoppedReason: HOSTILE.script }])
+    const md = renderRestore([
+      {
+        result: { ...result!, stoppedReason: HOSTILE.script },
+        settled: [{ versionId: 7, digest: HOSTILE.legacy, outcome: 'not-restored', reason: HOSTILE.img }]
+      }
+    ])
     const facts = htmlFacts(marked.parse(md, { async: false }))
     expectInert(facts)
     expect(facts.text).toContain(HOSTILE.leadingSpaces.trim())

@@ -1,62 +1,94 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { JOURNAL_SCHEMA, type Journal } from '../../src/execute/Journal.js'
-import { JournalWriter } from '../../src/run/JournalWriter.js'
+import { parseJournal } from '../../src/execute/Journal.js'
+import { JournalWriter, openJournalFile, type JournalFile } from '../../src/run/JournalWriter.js'
+import { end, header, intent, result } from '../execute/journalText.js'
 
-function journalWith(ids: number[]): Journal {
-  return {
-    schema: JOURNAL_SCHEMA,
-    mode: 'prune',
-    startedAt: '2026-11-25T00:00:00.000Z',
-    dryRun: false,
-    owner: 'acme',
-    packages: [
-      {
-        name: 'app',
-        deleted: ids.map(id => ({ id, digest: `sha256:${String(id).padStart(64, '0')}`, tags: [], at: '' })),
-        refused: [],
-        failed: [],
-        remaining: []
-      }
-    ]
+const tempFile = (): string => path.join(mkdtempSync(path.join(tmpdir(), 'jw-')), 'nested', 'journal.jsonl')
+
+/** A real file whose appends fail from the `failAt`-th on (1 = the header), logging every call. */
+function flakyFile(failAt: number, calls: string[]) {
+  return async (p: string): Promise<JournalFile> => {
+    const file = await openJournalFile(p)
+    let appends = 0
+    return {
+      append: async text => {
+        appends++
+        calls.push(`append ${appends}`)
+        if (appends >= failAt)
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+        await file.append(text)
+      },
+      sync: async () => {
+        calls.push('sync')
+        await file.sync()
+      },
+      close: () => file.close()
+    }
   }
 }
 
-const read = (file: string): Journal => JSON.parse(readFileSync(file, 'utf8')) as Journal
-
 describe('JournalWriter', () => {
-  it('writes the first change at once, then at most once per gap, and flush writes the final state', async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'jw-')), 'journal.json')
-    const ids: number[] = []
-    let clock = 0
-    const writer = new JournalWriter(
-      file,
-      () => journalWith([...ids]),
-      2000,
-      () => clock
+  it('writes the header on open, then each record as one line in the order given, readable at any moment', async () => {
+    const file = tempFile()
+    const writer = await JournalWriter.open(file, header())
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(header()) + '\n')
+    // Not awaited: the writer keeps the order anyway (an intent is never written after its result).
+    writer.record([intent(1)])
+    const answered = writer.write([result(1)])
+    await answered
+    expect(parseJournal(readFileSync(file, 'utf8'), file).packages[0].deleted.map(d => d.id)).toEqual([1])
+    await writer.close(end)
+    const j = parseJournal(readFileSync(file, 'utf8'), file)
+    expect(j.complete).toBe(true)
+    expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(5)
+  })
+
+  it('a durable record is synced to disk before its promise settles', async () => {
+    const calls: string[] = []
+    const writer = await JournalWriter.open(tempFile(), header(), flakyFile(99, calls))
+    await writer.write([intent(1)], { durable: true })
+    await writer.write([result(1)])
+    expect(calls).toEqual(['append 1', 'sync', 'append 2', 'sync', 'append 3'])
+  })
+
+  it('a place that cannot be written is an error naming journal-file, before anything else happens', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'jw-'))
+    writeFileSync(path.join(dir, 'a-file'), '')
+    const where = path.join(dir, 'a-file', 'journal.jsonl')
+    await expect(JournalWriter.open(where, header())).rejects.toThrow(
+      `journal-failed: cannot write journal-file ${JSON.stringify(where)} (`
     )
-    ids.push(1)
-    clock = 5000
-    writer.touch()
-    // the touch above started a write of [1]; more deletes within the gap are not written yet
-    await new Promise(r => setTimeout(r, 50))
-    expect(read(file).packages[0].deleted.map(d => d.id)).toEqual([1])
-    ids.push(2)
-    clock = 5500
-    writer.touch()
-    await new Promise(r => setTimeout(r, 50))
-    expect(read(file).packages[0].deleted.map(d => d.id)).toEqual([1])
-    ids.push(3)
-    clock = 7500
-    writer.touch()
-    await new Promise(r => setTimeout(r, 50))
-    expect(read(file).packages[0].deleted.map(d => d.id)).toEqual([1, 2, 3])
-    ids.push(4)
-    await writer.flush({ status: 'ok' })
-    const final = read(file)
-    expect(final.packages[0].deleted.map(d => d.id)).toEqual([1, 2, 3, 4])
-    expect(final.status).toBe('ok')
+    await expect(JournalWriter.open('/dev/full', header())).rejects.toThrow(
+      'journal-failed: cannot write journal-file "/dev/full" (ENOSPC'
+    )
+  })
+
+  it('after a failed write nothing more is written, every later write rejects, and nothing is left unhandled', async () => {
+    const calls: string[] = []
+    const file = tempFile()
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const writer = await JournalWriter.open(file, header(), flakyFile(3, calls))
+      await writer.write([intent(1)], { durable: true })
+      writer.record([result(1)]) // fails: kept in `failed`, no rejection escapes
+      await expect(writer.write([intent(2)], { durable: true })).rejects.toThrow(
+        `journal-failed: cannot write journal-file ${JSON.stringify(file)} (ENOSPC: no space left on device, write)`
+      )
+      expect(writer.failed?.message).toContain('ENOSPC')
+      await writer.close(end)
+      await new Promise(r => setImmediate(r))
+      expect(calls).toEqual(['append 1', 'sync', 'append 2', 'sync', 'append 3'])
+      const j = parseJournal(readFileSync(file, 'utf8'), file)
+      expect(j.complete).toBe(false)
+      expect(j.packages[0].unconfirmed.map(u => u.id)).toEqual([1])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+    expect(unhandled).toEqual([])
   })
 })

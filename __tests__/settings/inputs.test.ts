@@ -31,7 +31,7 @@ describe('readSettings', () => {
     expect(s.apiUrl).toBe('https://api.github.com')
     expect(s.registryUrl).toBe('https://ghcr.io')
     expect(s.concurrency).toBe(8)
-    expect(s.journalFile).toBe('/tmp/rt/ghcr-retention-journal.json')
+    expect(s.journalFile).toBe('/tmp/rt/ghcr-retention-journal.jsonl')
     expect(s.policy.deleteUntagged).toBe(true)
     expect(s.policy.untaggedGraceMs).toBe(7 * 24 * 3600 * 1000)
     expect(s.requestBudget).toBeUndefined()

@@ -8,7 +8,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Journal } from '../../src/execute/Journal.js'
+import { parseJournal, type Journal } from '../../src/execute/Journal.js'
 import { run } from '../../src/main.js'
 import type { Simulator } from '../../src/sim/server.js'
 
@@ -55,7 +55,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     'registry-url': sim.registryUrl,
     'registry-username': sim.login,
     'upload-journal': 'false',
-    'journal-file': join(dir, 'journal.json'),
+    'journal-file': join(dir, 'journal.jsonl'),
     ...options.inputs
   }
   const env: Record<string, string> = { GITHUB_OUTPUT: outputFile, RUNNER_TEMP: dir }
@@ -117,7 +117,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   const wallMs = performance.now() - started
   try {
     const outputs = parseOutputFile(await readFile(outputFile, 'utf8'))
-    const journal = JSON.parse(await readFile(inputs['journal-file'], 'utf8')) as Journal
+    const journal = parseJournal(await readFile(inputs['journal-file'], 'utf8'), inputs['journal-file'])
     const summary = options.stepSummary ? await readFile(summaryFile, 'utf8') : undefined
     return {
       outputs,

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Journal } from '../../src/execute/Journal.js'
+import { parseJournal, type Journal } from '../../src/execute/Journal.js'
 import type { Simulator } from '../../src/sim/server.js'
 import type { ChildFigures } from './actionChild.js'
 import { parseOutputFile } from './actionRun.js'
@@ -29,7 +29,7 @@ export async function runActionInChild(
   const dir = await mkdtemp(join(tmpdir(), 'ghcr-retention-bench-'))
   const outputFile = join(dir, 'output')
   const resultFile = join(dir, 'figures.json')
-  const journalFile = join(dir, 'journal.json')
+  const journalFile = join(dir, 'journal.jsonl')
   await writeFile(outputFile, '')
   const all: Record<string, string> = {
     token: sim.token,
@@ -68,7 +68,7 @@ export async function runActionInChild(
     return {
       ...figures,
       outputs: parseOutputFile(await readFile(outputFile, 'utf8')),
-      journal: JSON.parse(await readFile(journalFile, 'utf8')) as Journal
+      journal: parseJournal(await readFile(journalFile, 'utf8'), journalFile)
     }
   } finally {
     await rm(dir, { recursive: true, force: true })

@@ -12,7 +12,7 @@ export const ACTION_INPUTS: readonly string[] = DECLARED.map(input => input.name
 /** The flags that exist only here, with what they do. */
 const CLI_FLAGS: readonly (readonly [flag: string, description: string])[] = [
   ['--summary FILE', 'where to write the Markdown step summary (default ghcr-retention-summary.md)'],
-  ['--json FILE', 'where to write the JSON journal (as --journal-file; default beside the summary)'],
+  ['--json FILE', 'where to write the journal, JSON Lines (as --journal-file; default beside the summary)'],
   ['--cache-dir DIR', 'keep manifests read by this run in DIR, so the next run reads only new digests'],
   [
     '--workspace DIR',

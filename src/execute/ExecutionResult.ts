@@ -71,3 +71,33 @@ export interface ExecutionResult {
   /** Kept tags re-checked (HEAD) before the first delete. */
   readonly tagsRechecked?: number
 }
+
+/** A delete about to be sent, as the journal records it before the request leaves. */
+export interface DeleteIntent {
+  readonly versionId: number
+  readonly digest: string
+  readonly tags: readonly string[]
+  readonly after?: readonly number[]
+  /** ISO-8601. */
+  readonly at: string
+}
+
+/** GitHub's answer to a delete (or its absence: `failed`), as the journal records it. */
+export interface DeleteAnswer {
+  readonly versionId: number
+  readonly digest: string
+  readonly outcome: 'deleted' | 'already-gone' | 'refused' | 'failed' | 'rate-limited'
+  readonly status?: number
+  readonly message?: string
+  /** ISO-8601. */
+  readonly at: string
+}
+
+/**
+ * Where the executor records each delete before it is sent and the answer after. A rejected promise means
+ * the record could not be written: that delete is not sent and no further one is.
+ */
+export interface DeleteJournal {
+  intent(entry: DeleteIntent): Promise<void>
+  result(entry: DeleteAnswer): Promise<void>
+}

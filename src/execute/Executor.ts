@@ -8,6 +8,8 @@ import type { Plan } from '../planner/Plan.js'
 import type { ManifestSource } from '../registry/ManifestSource.js'
 import { buildDeleteGraph } from './DeleteGraph.js'
 import type {
+  DeleteAnswer,
+  DeleteJournal,
   DeletedVersion,
   ExecutionResult,
   FailedDelete,
@@ -46,8 +48,10 @@ export interface ExecuteDeps {
   readonly manifests?: ReadonlyMap<string, ManifestFact>
   /** Lists and plans the package again; called when a kept tag moved since planning. */
   readonly replan?: () => Promise<Plan | PlannedPackage>
-  /** Called after each delete GitHub confirmed (or answered 404): the caller journals it at once. */
+  /** Called after each delete GitHub confirmed (or answered 404). */
   readonly onDeleted?: (deleted: DeletedVersion) => void
+  /** Records each delete before it is sent and its answer after; a journal that fails stops the deletes. */
+  readonly journal?: DeleteJournal
   /** Re-plans allowed before giving up on the package for this run. Default 2. */
   readonly maxReplans?: number
   /** Newest kept roots whose tags are re-checked besides those sharing content with deletes. Default 10. */
@@ -212,9 +216,41 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
         const d = byId.get(id)
         const digest = d?.digest ?? ''
         const label = describe(deps.pkg.name, id, d)
+        // No delete without a record: the intent is on disk before the request leaves; the answer follows it.
+        const answered = async (a: Omit<DeleteAnswer, 'versionId' | 'digest' | 'at'>): Promise<void> => {
+          if (!deps.journal) return
+          try {
+            await deps.journal.result({ versionId: id, digest, at: new Date(now()).toISOString(), ...a })
+          } catch (error) {
+            // A journal that cannot be written outranks any other stop: the user must act on it.
+            halt = errorMessage(error)
+          }
+        }
+        if (deps.journal) {
+          try {
+            const after = graph.after.get(id)
+            await deps.journal.intent({
+              versionId: id,
+              digest,
+              tags: d?.tags ?? [],
+              ...(after && after.length > 0 ? { after } : {}),
+              at: new Date(now()).toISOString()
+            })
+          } catch (error) {
+            halt = errorMessage(error)
+            interrupted.push(id)
+            deps.budget.release()
+            return false
+          }
+        }
         try {
           const outcome = await deps.packages.deleteVersion(deps.pkg, id)
           consecutiveFailures = 0
+          await answered(
+            outcome.kind === 'refused'
+              ? { outcome: 'refused', status: outcome.status, message: outcome.message }
+              : { outcome: outcome.kind === 'gone' ? 'already-gone' : 'deleted' }
+          )
           const record = (isGone: boolean): void => {
             const after = graph.after.get(id)
             const entry: DeletedVersion = {
@@ -251,11 +287,13 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
             // Not this version's fault: it stays in the backlog, and the run stops like a budget stop.
             halt ??= `primary rate limit used up: ${error.message}`
             interrupted.push(id)
+            await answered({ outcome: 'rate-limited', message: error.message })
             return false
           }
           if (error instanceof AuthenticationError) halt ??= error.message
           consecutiveFailures++
           lastError = errorMessage(error)
+          await answered({ outcome: 'failed', message: lastError })
           failed.push({ versionId: id, digest, error: lastError })
           logger.warning(`failed to delete ${label}: ${lastError}`)
           return false

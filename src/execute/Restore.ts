@@ -15,6 +15,10 @@ export interface RestoreItem {
   readonly deletedAt?: number
   /** Ids that referenced this one when it was deleted: they are restored after it. */
   readonly after?: readonly number[]
+  /** Line of the journal record it comes from, for errors. */
+  readonly line?: number
+  /** The journal recorded GitHub's answer to the delete (false: sent, no answer recorded, or it errored). */
+  readonly confirmed?: boolean
 }
 
 export interface NotRestored {
@@ -41,6 +45,8 @@ export interface RestoreDeps {
   /** Restores in flight at once (only between versions that do not depend on each other). Default 4. */
   readonly concurrency?: number
   readonly now?: () => number
+  /** Told before each restore request (the journal records it; the answers follow with the result). */
+  readonly onRestoring?: (id: number, digest: string | undefined) => void
 }
 
 /**
@@ -95,6 +101,7 @@ export async function restoreVersions(
     },
     run: async id => {
       const digest = byId.get(id)?.digest
+      deps.onRestoring?.(id, digest)
       try {
         const outcome = await deps.packages.restoreVersion(pkg, id)
         if (outcome.kind === 'restored') {
@@ -129,22 +136,118 @@ export async function restoreVersions(
   }
 }
 
-/** The versions a journal says were deleted, per package (dry-run journals delete nothing). */
+/**
+ * The versions a journal says may have been deleted, per package: every delete with an answer of deleted or
+ * already gone, and every delete recorded as sent whose answer is missing (a killed run) or was an error (a
+ * 5xx may come after the effect). Refused and rate-limited deletes did not happen. Dry-run journals delete
+ * nothing.
+ */
 export function restoreItemsFromJournal(journal: Journal): Map<string, RestoreItem[]> {
   const out = new Map<string, RestoreItem[]>()
   for (const p of journal.packages) {
-    const items = p.deleted.map(d => {
-      const at = Date.parse(d.at)
-      return {
-        id: d.id,
-        digest: d.digest,
+    const items: RestoreItem[] = []
+    const add = (
+      e: { id: number; digest: string; at: string; after?: readonly number[]; line: number },
+      confirmed: boolean
+    ): void => {
+      const at = Date.parse(e.at)
+      items.push({
+        id: e.id,
+        digest: e.digest,
         ...(Number.isNaN(at) ? {} : { deletedAt: at }),
-        ...(d.after ? { after: d.after } : {})
-      }
-    })
+        ...(e.after ? { after: e.after } : {}),
+        line: e.line,
+        confirmed
+      })
+    }
+    for (const d of p.deleted) add(d, true)
+    for (const u of p.unconfirmed) add(u, false)
+    for (const f of p.failed)
+      add({ id: f.versionId, digest: f.digest, at: journal.startedAt, after: f.after, line: f.line }, false)
     if (items.length > 0) out.set(p.name, items)
   }
   return out
+}
+
+/** A journal item that needs no restore request: already back, or not restorable. */
+export interface SettledItem {
+  readonly versionId: number
+  readonly digest?: string
+  readonly outcome: 'already-present' | 'not-restored'
+  readonly reason: string
+}
+
+export interface CheckedItems {
+  /** Listed by GitHub as deleted with the digest the journal recorded: these are restored. */
+  readonly ready: RestoreItem[]
+  readonly settled: SettledItem[]
+  /** The journal and GitHub disagree on an id's digest: nothing of the run is restored. */
+  readonly mismatches: string[]
+}
+
+/**
+ * Checks every item against what GitHub lists before anything is restored: a deleted version must be listed
+ * with the digest the journal recorded for its id (a journal edited, mixed up with another package's, or
+ * written for other ids restores nothing). An id GitHub does not list as deleted is looked up: present with
+ * the same digest means nothing to do; absent means it cannot come back.
+ */
+export async function checkAgainstGitHub(
+  pkg: PackageRef,
+  items: readonly RestoreItem[],
+  packages: PackagesApi,
+  source: string
+): Promise<CheckedItems> {
+  const deleted = new Map<number, PackageVersion>()
+  try {
+    for await (const page of packages.listVersions(pkg, 'deleted')) for (const v of page) deleted.set(v.id, v)
+  } catch (error) {
+    throw new Error(
+      `restore-from: cannot check the journal against the versions GitHub lists as deleted, so nothing is ` +
+        `restored: ${(error as Error).message}`,
+      { cause: error }
+    )
+  }
+  const ready: RestoreItem[] = []
+  const settled: SettledItem[] = []
+  const mismatches: string[] = []
+  const where = (item: RestoreItem): string =>
+    `${source}${item.line !== undefined ? ` line ${item.line}` : ''}`
+  const mismatch = (item: RestoreItem, listed: PackageVersion, state: string): void => {
+    mismatches.push(
+      `${where(item)}: version ${item.id} of ${JSON.stringify(pkg.name)} is recorded with digest ` +
+        `${JSON.stringify(item.digest)}, but GitHub lists ${state} version ${item.id} with digest ${JSON.stringify(listed.digest)}`
+    )
+  }
+  for (const item of items) {
+    const listed = deleted.get(item.id)
+    if (listed) {
+      if (item.digest !== undefined && listed.digest !== item.digest) mismatch(item, listed, 'the deleted')
+      else ready.push(listed.deletedAt !== undefined ? { ...item, deletedAt: listed.deletedAt } : item)
+      continue
+    }
+    const active = await packages.getVersion(pkg, item.id)
+    if (active) {
+      if (item.digest !== undefined && active.digest !== item.digest) mismatch(item, active, 'the present')
+      else {
+        settled.push({
+          versionId: item.id,
+          digest: item.digest,
+          outcome: 'already-present',
+          reason: item.confirmed ? 'present again: restored already' : 'present: the delete did not happen'
+        })
+      }
+      continue
+    }
+    settled.push({
+      versionId: item.id,
+      digest: item.digest,
+      outcome: 'not-restored',
+      reason:
+        'GitHub lists it neither as present nor as deleted: deleted more than 30 days ago, or its digest was ' +
+        'pushed again since'
+    })
+  }
+  return { ready, settled, mismatches }
 }
 
 /**

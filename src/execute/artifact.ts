@@ -9,9 +9,40 @@ import { readJournal, type Journal } from './Journal.js'
 /** Days GitHub keeps the journal artifact; restore works for 30 days, so the journal should outlive that. */
 export const JOURNAL_RETENTION_DAYS = 35
 
+/** What the main step tells its post step (core.saveState), which uploads a journal the main step did not. */
+export const JOURNAL_STATE = {
+  /** Path of the journal the main step opened. */
+  path: 'journal-file',
+  /** The artifact name the journal goes under. */
+  artifact: 'journal-artifact',
+  /** Set once the main step uploaded it. */
+  uploaded: 'journal-uploaded'
+} as const
+
+/** GITHUB_ACTION reduced to what a file or artifact name may hold. */
+function stepOf(env: NodeJS.ProcessEnv): string | undefined {
+  const step = (env.GITHUB_ACTION ?? '').replace(/[^A-Za-z0-9_.-]/g, '').slice(0, 60)
+  return step === '' ? undefined : step
+}
+
 /**
- * A name unique per job of a run: `@actions/artifact` v2+ refuses a second artifact of the same name in one
- * run, and matrix jobs (one per package set) share the job id, so the owner and package set are hashed in.
+ * The default journal-file: in RUNNER_TEMP (the working directory outside Actions), named for the step
+ * (GITHUB_ACTION: the runner makes it unique per step of a job, `__owner_repo`, `__owner_repo_2`, ...) and the
+ * run attempt, so two steps of the action in one job each keep their own journal.
+ */
+export function defaultJournalFile(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): string {
+  const step = stepOf(env)
+  const attempt = env.GITHUB_RUN_ATTEMPT
+  const suffix = [step, attempt ? `attempt${attempt.replace(/\D/g, '')}` : undefined]
+    .filter(Boolean)
+    .join('-')
+  return join(env.RUNNER_TEMP || cwd, `ghcr-retention-journal${suffix ? `-${suffix}` : ''}.jsonl`)
+}
+
+/**
+ * A name unique per step of a run: `@actions/artifact` v2+ refuses a second artifact of the same name in one
+ * run. The run id and attempt, the job and the step (GITHUB_JOB, GITHUB_ACTION) tell steps apart; matrix jobs
+ * share both, so the owner and package set are hashed in.
  */
 export function journalArtifactName(
   env: NodeJS.ProcessEnv,
@@ -19,12 +50,13 @@ export function journalArtifactName(
   packages: readonly string[]
 ): string {
   const scope = createHash('sha256')
-    .update(`${owner}\n${[...packages].sort().join('\n')}`)
+    .update(`${owner}\n${[...packages].sort().join('\n')}\n${env.GITHUB_JOB ?? ''}`)
     .digest('hex')
     .slice(0, 8)
   const run = env.GITHUB_RUN_ID ?? 'local'
   const attempt = env.GITHUB_RUN_ATTEMPT ?? '1'
-  return `ghcr-retention-journal-${run}-${attempt}-${scope}`
+  const step = stepOf(env)
+  return `ghcr-retention-journal-${run}-${attempt}-${step ? `${step}-` : ''}${scope}`
 }
 
 /** The Actions runtime is there (artifact uploads need it; a local run or a container job may lack it). */
@@ -118,10 +150,10 @@ export async function downloadJournal(
   const dir = options.dir ?? (await mkdtemp(join(env.RUNNER_TEMP ?? tmpdir(), 'ghcr-retention-restore-')))
   const { downloadPath } = await client.downloadArtifact(id, { path: dir, ...(findBy ? { findBy } : {}) })
   const where = downloadPath ?? dir
-  const files = (await readdir(where)).filter(f => f.endsWith('.json'))
+  const files = (await readdir(where)).filter(f => f.endsWith('.jsonl'))
   if (files.length !== 1) {
     throw new Error(
-      `restore-from: artifact ${JSON.stringify(name)} holds ${files.length} JSON files (${files.map(f => basename(f)).join(', ') || 'none'}); expected one journal`
+      `restore-from: artifact ${JSON.stringify(name)} holds ${files.length} journal files (.jsonl: ${files.map(f => JSON.stringify(basename(f))).join(', ') || 'none'}); expected one`
     )
   }
   return join(where, files[0])

@@ -180,11 +180,12 @@ export const ACTION_INPUTS = [
   {
     name: 'journal-file',
     description:
-      'Where to write the JSON journal (every decision, what was deleted). Empty means `ghcr-retention-journal.json` in RUNNER_TEMP (or the working directory).'
+      'Where to write the journal: JSON Lines, appended as the run goes (every decision; each delete recorded before it is sent, its answer after; docs/journal-format.md). Created before the first request: a path that cannot be written fails the step, nothing requested. Empty: `ghcr-retention-journal-<step>-attempt<N>.jsonl` in RUNNER_TEMP (or the working directory), unique per step (GITHUB_ACTION) and run attempt.'
   },
   {
     name: 'upload-journal',
-    description: 'Upload the journal as a workflow artifact (needs the Actions runtime).'
+    description:
+      'Upload the journal as a workflow artifact (needs the Actions runtime), named `ghcr-retention-journal-<run id>-<attempt>-<step>-<hash of owner, packages, job>`, one per step. Uploaded when the step ends; when it is killed or cancelled first, the post step uploads what it wrote.'
   },
   {
     name: 'validate-after-prune',

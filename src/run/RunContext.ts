@@ -7,6 +7,7 @@ import type { ManifestSource } from '../registry/ManifestSource.js'
 import type { Settings } from '../settings/Settings.js'
 import type { PackageRef } from '../model/PackageVersion.js'
 import type { RepoStateSource } from './repoState.js'
+import type { JournalWriter } from './JournalWriter.js'
 
 /** What every mode needs: validated settings, the two clients, the shared budget and the cancel signal. */
 export interface RunContext {
@@ -24,6 +25,8 @@ export interface RunContext {
   readonly repoReader?: RepoFileReader
   /** Pull request and branch state for pr-tag / branch-tag; absent when no such rule is set. */
   readonly repoState?: RepoStateSource
+  /** prune and restore: the journal, opened (and its header written) before the first request. */
+  readonly journal?: JournalWriter
 }
 
 /** The registry repository of a package: `owner/name`, lowercase as the OCI name grammar requires. */

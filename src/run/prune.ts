@@ -1,5 +1,5 @@
 import { execute, type PlannedPackage } from '../execute/Executor.js'
-import type { DeletedVersion, ExecutionResult } from '../execute/ExecutionResult.js'
+import type { DeleteJournal, DeletedVersion, ExecutionResult } from '../execute/ExecutionResult.js'
 import type { PackageInfo } from '../github/PackagesApi.js'
 import type { PackageRef } from '../model/PackageVersion.js'
 import { nextFetches } from '../planner/fetchPlan.js'
@@ -50,7 +50,12 @@ export async function planPackage(ctx: RunContext, pkg: PackageRef): Promise<Pla
 export async function prunePackage(
   ctx: RunContext,
   info: PackageInfo,
-  progress?: { onPlanned?: (p: PlannedPackage) => void; onDeleted?: (d: DeletedVersion) => void }
+  progress?: {
+    /** Each plan, the re-plans included (the last one is the plan carried out). */
+    onPlanned?: (p: PlannedPackage) => void
+    onDeleted?: (d: DeletedVersion) => void
+    journal?: DeleteJournal
+  }
 ): Promise<PrunedPackage> {
   const pkg: PackageRef = { owner: info.owner, name: info.name }
   const planned = await planPackage(ctx, pkg)
@@ -65,9 +70,14 @@ export async function prunePackage(
     signal: ctx.signal,
     logger: ctx.logger,
     manifests: planned.manifests,
-    replan: () => planPackage(ctx, pkg),
+    replan: async () => {
+      const again = await planPackage(ctx, pkg)
+      progress?.onPlanned?.(again)
+      return again
+    },
     concurrency: DELETE_CONCURRENCY,
-    ...(progress?.onDeleted ? { onDeleted: progress.onDeleted } : {})
+    ...(progress?.onDeleted ? { onDeleted: progress.onDeleted } : {}),
+    ...(progress?.journal ? { journal: progress.journal } : {})
   })
   // After a re-plan (a kept tag moved before the first delete) the executed plan is the one to report.
   return { plan: execution.executedPlan ?? planned.plan, manifests: planned.manifests, execution }

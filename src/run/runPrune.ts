@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
 import { actionsLog } from '../log/actionsLog.js'
-import { uploadJournal, journalArtifactName } from '../execute/artifact.js'
-import type { DeletedVersion, ExecutionResult } from '../execute/ExecutionResult.js'
-import { JOURNAL_SCHEMA, journalPackage, type Journal } from '../execute/Journal.js'
-import { JournalWriter } from './JournalWriter.js'
+import { uploadJournal, journalArtifactName, JOURNAL_STATE } from '../execute/artifact.js'
+import type { ExecutionResult } from '../execute/ExecutionResult.js'
+import { packageEndRecords, planRecords } from '../execute/Journal.js'
+import { deleteJournalFor, openRunJournal, type JournalWriter } from './JournalWriter.js'
 import { runStatus } from '../execute/RunStatus.js'
 import { collectPins, pinnedDigestsFor } from '../pins/collectPins.js'
 import {
@@ -21,24 +21,6 @@ import { prunePackage } from './prune.js'
 import type { RunContext } from './RunContext.js'
 import { selectPackages } from './selectPackages.js'
 import { validateAll } from './runValidate.js'
-
-/** What the journal records for a package whose deletes are still running (or were cut off by a kill). */
-function inProgress(name: string, deleted: DeletedVersion[]): ExecutionResult {
-  return {
-    packageName: name,
-    dryRun: false,
-    deleted: deleted.filter(d => !d.gone).map(d => d.versionId),
-    gone: deleted.filter(d => d.gone).map(d => d.versionId),
-    refused: [],
-    failed: [],
-    remaining: [],
-    untagged: [],
-    stoppedReason: 'in progress (the run had not finished when this was written)',
-    restRequests: 0,
-    registryRequests: 0,
-    deletedVersions: deleted
-  }
-}
 
 /** A package that failed before it had a plan: an empty plan, and the error as the reason it stopped. */
 function failedBeforePlanning(name: string, error: unknown, dryRun: boolean): PackageReport {
@@ -72,54 +54,41 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
   })
   const pinned: PinOutcome[] = []
   const reports: PackageReport[] = []
-  // The package being pruned right now: its plan and the deletes confirmed so far.
-  let current: { plan: Plan; deleted: DeletedVersion[] } | undefined
-  const journal = (): Journal => ({
-    schema: JOURNAL_SCHEMA,
-    mode: 'prune',
-    startedAt: new Date(startedAt).toISOString(),
-    finishedAt: new Date(ctx.now()).toISOString(),
-    dryRun: settings.dryRun,
-    owner: settings.owner,
-    packages: [
-      ...reports.map(r => journalPackage(r.plan, r.execution)),
-      ...(current
-        ? [journalPackage(current.plan, inProgress(current.plan.packageName, current.deleted))]
-        : [])
-    ]
-  })
-  const writer = new JournalWriter(settings.journalFile, journal)
-
+  const writer = ctx.journal ?? (await openRunJournal(settings, 'prune', env, startedAt))
+  const at = (): string => new Date(ctx.now()).toISOString()
   for (const info of selected) {
-    if (ctx.signal.aborted) break
+    if (ctx.signal.aborted || writer.failed) break
     try {
       await ctx.manifestCache?.restore(info)
       const policy = policyWithPins(settings.policy, pinnedDigestsFor(pins, info.name))
       const pruned = await prunePackage({ ...ctx, settings: { ...settings, policy } }, info, {
-        onPlanned: p => {
-          current = { plan: p.plan, deleted: [] }
-        },
-        onDeleted: d => {
-          current?.deleted.push(d)
-          writer.touch()
-        }
+        onPlanned: p => writer.record(planRecords(p.plan, at())),
+        ...(settings.dryRun ? {} : { journal: deleteJournalFor(writer, info.name) })
       })
-      current = undefined
       reports.push(pruned)
+      writer.record(packageEndRecords(info.name, pruned.execution, at()))
       const outcomes = pinOutcomes(pins, info.name, pruned.plan.decisions)
       logPinOutcomes(info.name, outcomes, actionsLog)
       pinned.push(...outcomes)
       await ctx.manifestCache?.save(info, pruned)
     } catch (error) {
       actionsLog.error(`${info.name}: ${(error as Error).message}`, { title: `Package ${info.name} failed` })
-      current = undefined
-      reports.push(failedBeforePlanning(info.name, error, settings.dryRun))
+      const failed = failedBeforePlanning(info.name, error, settings.dryRun)
+      reports.push(failed)
+      writer.record(packageEndRecords(info.name, failed.execution!, at()))
     }
-    await writer.flush()
   }
 
-  const status = runStatus(reports.flatMap(r => (r.execution ? [r.execution] : [])))
-  await writer.flush({ status: status.message })
+  const status = runStatus(
+    reports.flatMap(r => (r.execution ? [r.execution] : [])),
+    { journalError: journalFailed(writer, reports) }
+  )
+  await writer.close({
+    type: 'end',
+    finishedAt: at(),
+    ok: status.ok,
+    status: status.message
+  })
   let artifactName: string | undefined
   if (settings.uploadJournal) {
     artifactName = await uploadJournal(
@@ -127,6 +96,8 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
       journalArtifactName(env, settings.owner, settings.packages),
       ctx.logger
     )
+    // The post step uploads only what the main step did not.
+    if (artifactName) core.saveState(JOURNAL_STATE.uploaded, artifactName)
   }
 
   const report: RunReport = {
@@ -166,6 +137,19 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
   if (noop) actionsLog.setFailed(noop)
   if (!status.ok) actionsLog.setFailed(status.message)
   else actionsLog.info(status.message)
+}
+
+/**
+ * The journal-failed stop, in words, when the journal could not be written: no delete was sent after that,
+ * the deletes before are in the summary and outputs, and the user must make journal-file writable.
+ */
+function journalFailed(writer: JournalWriter, reports: readonly PackageReport[]): string | undefined {
+  if (!writer.failed) return undefined
+  const deleted = reports.reduce((n, r) => n + (r.execution?.deleted.length ?? 0), 0)
+  return (
+    `${writer.failed.message}: no further delete was sent; ${deleted} version(s) deleted before it are in the ` +
+    'step summary and outputs. Give journal-file a path that can be written (with room to grow) and run again.'
+  )
 }
 
 /**

@@ -1,4 +1,3 @@
-import path from 'node:path'
 import { compileGlob } from '../patterns/glob.js'
 import { PatternError } from '../patterns/PatternError.js'
 import { readCacheSettings } from '../cache/cacheSettings.js'
@@ -10,6 +9,7 @@ import { defaultRegistryUrl } from '../registry/registryUrl.js'
 import { InputError } from './InputError.js'
 import { parseServiceUrl } from './serviceUrl.js'
 import type { Mode, Settings } from './Settings.js'
+import { defaultJournalFile } from '../execute/artifact.js'
 
 /**
  * Reads one input as the runner passes it (`core.getInput` semantics: trimmed, '' when unset). Only names that
@@ -175,10 +175,8 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
     ? parsePositiveInt('request-budget', budgetRaw, { min: 1, max: 10_000_000 })
     : undefined
 
-  const journalFile = checkPath(
-    'journal-file',
-    read('journal-file') || path.join(env.RUNNER_TEMP || process.cwd(), 'ghcr-retention-journal.json')
-  )
+  // Unique per step and attempt by default, so two steps of the action in one job keep their own.
+  const journalFile = checkPath('journal-file', read('journal-file') || defaultJournalFile(env))
 
   const restoreFrom = read('restore-from') ? checkPath('restore-from', read('restore-from')) : undefined
   const withinRaw = read('restore-within')
