@@ -87,6 +87,8 @@ export async function startAction(
   const summaryFile = path.join(temp, 'summary.md')
   await writeFile(outputFile, '')
   await writeFile(summaryFile, '')
+  // The runner creates the state file before the step starts; @actions/core appends to it (saveState).
+  await writeFile(path.join(temp, 'state.txt'), '')
   const journalFile = inputs['journal-file'] || path.join(temp, 'journal.jsonl')
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

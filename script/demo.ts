@@ -59,6 +59,8 @@ async function runAction(
   const outputFile = path.join(dir, 'outputs.txt')
   writeFileSync(summaryFile, '')
   writeFileSync(outputFile, '')
+  // The runner creates the state file before the step starts; @actions/core appends to it (saveState).
+  writeFileSync(path.join(dir, 'state.txt'), '')
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,

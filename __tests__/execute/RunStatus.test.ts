@@ -90,9 +90,8 @@ describe('runStatus', () => {
       journalError: "EACCES: permission denied, open '/ro/journal.json'"
     })
     expect(status.ok).toBe(false)
-    expect(status.message).toBe(
-      "failed: journal not written: EACCES: permission denied, open '/ro/journal.json'"
-    )
+    // The journal's message leads: it names the file and what to fix.
+    expect(status.message).toBe("EACCES: permission denied, open '/ro/journal.json'")
   })
 })
 

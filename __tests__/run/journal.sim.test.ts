@@ -184,7 +184,7 @@ describe('no delete without a record', () => {
     expect(run.log).not.toMatch(/unhandled|UnhandledPromiseRejection|triggerUncaughtException/i)
     // The report still says what happened.
     expect(run.outputs['deleted-count']).toBe(String(sent.filter(r => r.status === 204).length))
-    expect(run.summary).toContain('Container retention for `acme`')
+    expect(run.summary).toContain('Container retention for <code>acme</code>')
     expect(run.summary).toContain('journal-failed')
   }, 90_000)
 

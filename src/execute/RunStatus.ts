@@ -54,7 +54,8 @@ export function runStatus(results: readonly ExecutionResult[], problems: RunProb
     if (stop !== undefined && stop.startsWith(BLOCKED_PREFIX)) {
       if (r.dryRun) warnings.push(`${r.packageName}: a real run would fail: ${stop}`)
       else reasons.push(stop)
-    } else if (stop !== undefined && !isOrderlyStop(stop)) {
+    } else if (stop !== undefined && !isOrderlyStop(stop) && problems.journalError === undefined) {
+      // A journal-failed stop is said once, by the journal error below.
       reasons.push(stop)
     }
     const untagFailures = r.untagged.filter(u => !u.ok && !u.error?.startsWith('not attempted')).length
@@ -64,9 +65,12 @@ export function runStatus(results: readonly ExecutionResult[], problems: RunProb
       failures.push(`${r.packageName} (${reasons.join('; ')})`)
     }
   }
-  if (problems.journalError !== undefined) failures.push(`journal not written: ${problems.journalError}`)
   if (backlog > 0) warnings.push(`${backlog} planned deletes left for the next run`)
-  const parts = failures.length > 0 ? [`failed: ${failures.join(', ')}`] : ['ok']
+  // The journal's own message leads: it says what to fix, and nothing else can be trusted to be recorded.
+  const journal = problems.journalError !== undefined ? [problems.journalError] : []
+  const parts = [...journal, ...(failures.length > 0 ? [`failed: ${failures.join(', ')}`] : [])]
+  if (parts.length === 0) parts.push('ok')
+  failures.unshift(...journal)
   return {
     ok: failures.length === 0,
     failedPackages,
@@ -78,13 +82,13 @@ export function runStatus(results: readonly ExecutionResult[], problems: RunProb
 }
 
 /** A stop that protects the registry or the run and leaves the rest to the next run: not the user's to fix. */
-function isOrderlyStop(reason: string): boolean {
+export function isOrderlyStop(reason: string): boolean {
   return (
     reason === 'cancelled' ||
     // Tags moved while the run planned: nothing is lost, the next run plans on the new picture.
     reason.startsWith('re-plan limit') ||
     reason.startsWith('request-budget') ||
-    reason === 'request budget used up' ||
+    reason.startsWith('request budget used up') ||
     reason.startsWith('primary rate limit')
   )
 }

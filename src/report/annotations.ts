@@ -1,4 +1,5 @@
 import type { PlanWarning, WarningKind } from '../planner/Plan.js'
+import { isOrderlyStop } from '../execute/RunStatus.js'
 import type { PackageReport, RunReport } from './RunReport.js'
 import { oneLine } from './logLines.js'
 import { truncate } from './markdown.js'
@@ -148,7 +149,11 @@ export function packageAnnotations(pkg: PackageReport, dryRun = pkg.execution?.d
     out.push({
       level: 'warning',
       title: `${name}: ${execution.remaining.length} deletion${execution.remaining.length === 1 ? '' : 's'} left for the next run`,
-      message: `${oneLine(why)}. The next scheduled run continues with the backlog.`
+      message: `${oneLine(why)}. ${
+        execution.stoppedReason === undefined || isOrderlyStop(execution.stoppedReason)
+          ? 'The next scheduled run continues with the backlog.'
+          : 'Fix the cause (the step error says what) and run again: the backlog waits.'
+      }`
     })
   } else if (execution.stoppedReason) {
     out.push({ level: 'notice', title: `${name}: stopped early`, message: oneLine(execution.stoppedReason) })
