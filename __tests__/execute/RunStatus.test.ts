@@ -51,7 +51,7 @@ describe('runStatus', () => {
     })
   })
 
-  // docs/exit-status.md, one row per cause: fails when the user must act, succeeds when a later run catches up.
+  // docs/safety.md, exit status, one row per cause: fails when the user must act, succeeds when a later run catches up.
   const blocked =
     'blocked by the safety cap: The plan for app deletes 8 of 10 versions (80%), more than max-deletions 5 allows'
   it.each<[string, Partial<ExecutionResult>, boolean]>([

@@ -87,7 +87,7 @@ describe('computeOutputs', () => {
       level: 'notice',
       text:
         `deleted-versions is not set: ${n} ids exceed the ${DELETED_VERSIONS_MAX} an output carries here; the full ` +
-        'list is in the plan file /tmp/ghcr-retention-journal.json (artifact retention-plan).'
+        'list is in the journal /tmp/ghcr-retention-journal.json (artifact retention-plan).'
     })
   })
 })

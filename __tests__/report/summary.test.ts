@@ -70,7 +70,7 @@ describe('the Mermaid graph of a small plan', () => {
 })
 
 describe('renderSummary', () => {
-  it('shows totals, requests, the plan file, and per package the trees with reasons', () => {
+  it('shows totals, requests, the journal, and per package the trees with reasons', () => {
     const md = renderSummary(report())
     expect(md).toContain('## Container retention for <code>acme</code> — dry run')
     expect(md).toContain('> **Dry run:** nothing was deleted.')
@@ -158,14 +158,14 @@ describe('renderSummary', () => {
     expect(row).toContain('a &#124; b &#60;img src=x&#62; &#96;c&#96; &#42;d&#42; next')
   })
 
-  it('fits 10,000 versions of one package within GitHub’s limit, the long tail counted and pointed at the plan file', () => {
+  it('fits 10,000 versions of one package within GitHub’s limit, the long tail counted and pointed at the journal', () => {
     const md = renderSummary(report({ packages: [{ plan: bigPlan('busy', 10_000) }] }))
     expect(bytes(md)).toBeLessThan(SUMMARY_BUDGET_BYTES)
     expect(bytes(md)).toBeLessThan(SUMMARY_LIMIT_BYTES)
     expect(md).toContain('| <code>busy</code> | 10,000 | 4,000 | 6,000 |')
     expect(md).toContain(
       '_…and 5,800 more versions (4,000 orphan, 900 platform-image, 450 tagged-root, 450 attestation): ' +
-        'see the plan file <code>/tmp/ghcr-retention-journal.json</code>._'
+        'see the journal <code>/tmp/ghcr-retention-journal.json</code>._'
     )
     // Readable: the tables are cut, not 10,000 rows long.
     expect(md.split('\n').filter(l => l.startsWith('| ')).length).toBeLessThan(500)
@@ -186,7 +186,7 @@ describe('renderSummary', () => {
     const md = renderSummary(report({ packages }), { budgetBytes: 12_000 })
     expect(bytes(md)).toBeLessThanOrEqual(12_000)
     expect(md).toMatch(
-      /_…and \d+ more packages not shown here to stay within GitHub's summary size: see the plan file/
+      /_…and \d+ more packages not shown here to stay within GitHub's summary size: see the journal/
     )
   })
 

@@ -1,5 +1,5 @@
 /**
- * The exit rule (docs/exit-status.md) end to end: the whole action (src/main.ts, in-process) against the
+ * The exit rule (docs/safety.md, exit status) end to end: the whole action (src/main.ts, in-process) against the
  * simulator. Each case checks the exit status (`core.setFailed`), the annotation, the outputs and that the step
  * summary was written. Also: fail-on-noop on a pull request's `closed` event, and the pace of deletes.
  */

@@ -188,7 +188,7 @@ describe('the action', () => {
       expect(sim.requests.filter(r => r.route?.startsWith('GET /repos/')).length).toBe(before)
 
       writeFileSync(file, JSON.stringify({ action: 'closed', number: 13 }))
-      // #13 built no image: nothing to do is no mistake in pr-tag (docs/exit-status.md).
+      // #13 built no image: nothing to do is no mistake in pr-tag (docs/safety.md, exit status).
       const noop = await runAction({ sim, inputs: { ...inputs, 'fail-on-noop': 'true' } })
       expect(noop.failed).toBeUndefined()
       expect(noop.journal.packages.find(p => p.name === 'app')!.warnings).toContainEqual({

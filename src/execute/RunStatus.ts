@@ -1,7 +1,7 @@
 import type { ExecutionResult } from './ExecutionResult.js'
 
 /**
- * The exit rule (docs/exit-status.md): the step fails when the user must act, and succeeds — with a warning
+ * The exit rule (docs/safety.md, exit status): the step fails when the user must act, and succeeds — with a warning
  * annotation — when the action protected itself and a later run catches up.
  */
 export interface RunStatus {

@@ -94,7 +94,7 @@ export const ACTION_INPUTS = [
   {
     name: 'max-deletions',
     description:
-      'Safety cap per package: a count (`500`) or a share of its versions (`20%`). If the plan exceeds it, nothing is deleted and the run says so.'
+      'Safety cap per package: a count (`500`) or a share of its versions (`20%`). If the plan exceeds it, nothing of that package is deleted and a real run fails (a dry run warns).'
   },
   {
     name: 'untag',
@@ -202,11 +202,15 @@ export const ACTION_INPUTS = [
     description:
       'mode: restore: restore every version deleted within this window (for example `2h`, at most 30 days).'
   },
-  { name: 'api-url', description: 'GitHub REST API URL (GitHub Enterprise Server: `https://HOST/api/v3`).' },
+  {
+    name: 'api-url',
+    description:
+      'GitHub REST API URL (GitHub Enterprise Server: `https://HOST/api/v3`). https only (http:// only to a loopback host), since the token goes with every request.'
+  },
   {
     name: 'registry-url',
     description:
-      'Container registry URL. Empty means the one that matches `api-url`: `https://ghcr.io` on github.com, `https://containers.HOST` on GitHub Enterprise Server.'
+      'Container registry URL. Empty means the one that matches `api-url`: `https://ghcr.io` on github.com, `https://containers.HOST` on GitHub Enterprise Server. A host without a path (the registry API is always at `/v2/`); https only, except a loopback host.'
   },
   { name: 'registry-username', description: 'User name sent with the token to the registry token endpoint.' }
 ] as const

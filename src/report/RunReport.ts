@@ -34,6 +34,6 @@ export interface RunReport {
   readonly finishedAt: number
   /** Path of the JSON plan/journal file: the full lists the summary and outputs leave out live there. */
   readonly journalFile?: string
-  /** Name of the workflow artifact the plan file was uploaded as, if it was. */
+  /** Name of the workflow artifact the journal was uploaded as, if it was. */
   readonly artifactName?: string
 }

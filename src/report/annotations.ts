@@ -71,7 +71,7 @@ export function packageAnnotations(pkg: PackageReport, dryRun = pkg.execution?.d
   const name = plan.packageName
   const out: Annotation[] = []
   if (plan.blocked !== undefined) {
-    // docs/exit-status.md: a real run the cap blocks needs the user (the step fails); a dry run says so.
+    // docs/safety.md, exit status: a real run the cap blocks needs the user (the step fails); a dry run says so.
     out.push(
       dryRun
         ? {

@@ -4,7 +4,7 @@ import { freedBytes, type FreedBytes } from './freedBytes.js'
 
 /**
  * Above this many ids `deleted-versions` is left unset: a job's outputs share 1 MB (GitHub, "Passing
- * information between jobs"), and a list that long belongs in the plan file anyway (action.yml says so).
+ * information between jobs"), and a list that long belongs in the journal anyway (action.yml says so).
  */
 export const DELETED_VERSIONS_MAX = 1000
 
@@ -53,8 +53,8 @@ export function computeOutputs(report: RunReport): ComputedOutputs {
   const freed = freedBytes(report.packages, report.dryRun)
   const notes: OutputNote[] = []
   const where = report.journalFile
-    ? `the plan file ${report.journalFile}${report.artifactName ? ` (artifact ${report.artifactName})` : ''}`
-    : 'the plan file'
+    ? `the journal ${report.journalFile}${report.artifactName ? ` (artifact ${report.artifactName})` : ''}`
+    : 'the journal'
   let deletedVersions: string | undefined = JSON.stringify(deletedIds)
   if (deletedIds.length > DELETED_VERSIONS_MAX) {
     deletedVersions = undefined

@@ -53,7 +53,7 @@ interface PackageView {
  * The step summary as Markdown: a heading and totals, what needs attention, and per package a collapsible
  * section with a graph (small packages), the deletions as tag → children trees, and the keeps with their
  * reasons. It is sized to fit GitHub's limit: tables are cut to fewer rows until the whole document fits, and
- * what is cut is counted in a closing line that points at the plan file.
+ * what is cut is counted in a closing line that points at the journal.
  */
 export function renderSummary(report: RunReport, opts: SummaryOptions = {}): string {
   const budget = opts.budgetBytes ?? SUMMARY_BUDGET_BYTES
@@ -117,8 +117,8 @@ function assemble(
 }
 
 function journalFileRef(report: RunReport): string {
-  if (!report.journalFile) return 'the plan file'
-  return `the plan file ${markdownCode(report.journalFile)}${report.artifactName ? ` (artifact ${markdownCode(report.artifactName)})` : ''}`
+  if (!report.journalFile) return 'the journal'
+  return `the journal ${markdownCode(report.journalFile)}${report.artifactName ? ` (artifact ${markdownCode(report.artifactName)})` : ''}`
 }
 
 function renderHead(report: RunReport, views: readonly PackageView[]): string {
@@ -197,7 +197,7 @@ function renderRunFacts(report: RunReport): string[] {
   out.push(`- **Run:** started ${when}, took ${formatDuration(report.finishedAt - report.startedAt)}`)
   if (report.journalFile) {
     out.push(
-      `- **Plan file:** ${journalFileRef(report).replace(/^the plan file /, '')} — every decision, for diffing, replay and restore`
+      `- **Journal:** ${journalFileRef(report).replace(/^the journal /, '')} — every decision, for diffing, replay and restore`
     )
   }
   return out
