@@ -19,7 +19,8 @@ export class BarrierStop extends Error {
 export interface BarrierGateOptions {
   readonly packageName: string
   readonly repository: string
-  readonly registry: BarrierRegistry
+  /** With `requestCount` (RegistryClient has it), the stats say how many registry requests the passes sent. */
+  readonly registry: BarrierRegistry & { readonly requestCount?: number }
   /** Tag → digest of the listing the plan was made from (WriteBarrier.listedTags). */
   readonly listed: ReadonlyMap<string, string>
   /** Planned deletes: version id → digest, in any order. */
@@ -37,6 +38,14 @@ export interface BarrierStats {
   readonly passes: number
   readonly heads: number
   readonly manifestsWalked: number
+  /**
+   * Registry requests the passes sent (tag-list pages, HEADs, manifest GETs the run's cache did not answer,
+   * token renewals): the barrier's cost on top of the listing-and-reading minimum. Counted while a pass runs;
+   * nothing else of the executor talks to the registry while it deletes.
+   */
+  readonly requests: number
+  /** Planned deletes the barrier held (each id once). */
+  readonly held: number
 }
 
 /**
@@ -48,6 +57,7 @@ export interface BarrierStats {
 export class BarrierGate {
   /** Held planned deletes by version id (every id of a held digest). */
   readonly held = new Map<number, BarrierHold>()
+  /** Cleared by `check` (about to be sent) or sent: no later pass asks about them. */
   private readonly sentIds = new Set<number>()
   private lastPassAt?: number
   private lastDeleteAt?: number
@@ -56,6 +66,7 @@ export class BarrierGate {
   private passes = 0
   private heads = 0
   private walked = 0
+  private requests = 0
 
   constructor(private readonly options: BarrierGateOptions) {}
 
@@ -67,7 +78,9 @@ export class BarrierGate {
   /**
    * Right before deleting `versionId`: runs a pass when one is due, then says whether the version is held (do
    * not delete it; treat it like a refused delete, so everything that waits on it stays too). Throws
-   * BarrierStop when a pass fails: send no further delete.
+   * BarrierStop when a pass fails: send no further delete. A version cleared here is the caller's to send: a
+   * later pass (started for another delete while this one's request is prepared) neither asks about it nor
+   * reports it held.
    */
   async check(versionId: number): Promise<BarrierHold | undefined> {
     if (this.lastPassAt === undefined || this.options.now() - this.lastPassAt >= this.interval) {
@@ -75,7 +88,9 @@ export class BarrierGate {
     } else if (this.inFlight) {
       await this.inFlight
     }
-    return this.held.get(versionId)
+    const hold = this.held.get(versionId)
+    if (!hold) this.sentIds.add(versionId)
+    return hold
   }
 
   /** After a DELETE for `versionId` was sent (whatever its answer). */
@@ -96,7 +111,13 @@ export class BarrierGate {
   }
 
   get stats(): BarrierStats {
-    return { passes: this.passes, heads: this.heads, manifestsWalked: this.walked }
+    return {
+      passes: this.passes,
+      heads: this.heads,
+      manifestsWalked: this.walked,
+      requests: this.requests,
+      held: this.held.size
+    }
   }
 
   private get interval(): number {
@@ -115,6 +136,7 @@ export class BarrierGate {
     const startedAt = o.now()
     const planned = new Set<string>()
     for (const [id, digest] of o.planned) if (!this.sentIds.has(id) && !this.held.has(id)) planned.add(digest)
+    const requestsBefore = o.registry.requestCount
     let result: BarrierResult
     try {
       result = await writeBarrier(o.registry, {
@@ -125,11 +147,13 @@ export class BarrierGate {
         ...(o.concurrency ? { concurrency: o.concurrency } : {})
       })
     } catch (error) {
+      this.countRequests(requestsBefore)
       throw new BarrierStop(
         `write barrier: could not read the registry's tags (${error instanceof Error ? error.message : String(error)}); no further delete this run`,
         { cause: error }
       )
     }
+    this.countRequests(requestsBefore)
     this.passes++
     this.heads += result.heads
     this.walked += result.manifestReads
@@ -148,5 +172,10 @@ export class BarrierGate {
         `write barrier: a tag new since the listing could not be followed (${result.unreadable.join('; ')}); no further delete this run`
       )
     }
+  }
+
+  private countRequests(before: number | undefined): void {
+    const after = this.options.registry.requestCount
+    if (before !== undefined && after !== undefined) this.requests += after - before
   }
 }
