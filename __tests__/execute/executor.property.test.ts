@@ -552,21 +552,12 @@ function judge(world: World, run: Awaited<ReturnType<typeof runWorld>>): void {
     if (isActive(store.versions.get(id)!)) fail(`package_version=${id} reported deleted but still active`)
   }
 
-  // 6. What CI pushed meanwhile pulls in full once a barrier pass has seen it: no DELETE of anything its tag
+  // 5. What CI pushed meanwhile pulls in full once a barrier pass has seen it: no DELETE of anything its tag
   //    reaches leaves after that. Before it is the window no client closes: a delete already cleared may go.
   //    A push before the first delete is seen by every delete (the executor's contract: a pass right before
   //    the first delete). A later one by the first tag-list read after it; with deletes in flight, one
   //    cleared by the pass before may still leave after that read began, so from the second read on (from the
   //    first when deletes go one at a time).
-  //    And the barrier's own rhythm: a tag-list read before the first delete, and — one delete at a time, where
-  //    the clock at a DELETE is the clock at its check — none a minute or more after the last read began.
-  let lastRead: number | undefined
-  timeline.forEach((e, at) => {
-    if (e === 'TAGS') lastRead = at
-    else if (lastRead === undefined) fail(`${e} sent before any write barrier pass`)
-    else if (world.concurrency === 1 && clockAt[at] - clockAt[lastRead] >= 60_000)
-      fail(`${e} sent ${(clockAt[at] - clockAt[lastRead]) / 1000}s after the last barrier pass began`)
-  })
   const sentAt = new Map<number, number>()
   timeline.forEach((e, at) => {
     if (e.startsWith('DELETE ')) sentAt.set(Number(e.slice(7)), at)
@@ -621,7 +612,17 @@ function judge(world: World, run: Awaited<ReturnType<typeof runWorld>>): void {
     }
   }
 
-  // 5. Nothing is held back without cause: a held version is still referenced by something present (or its
+  // 6. The barrier's own rhythm: a tag-list read before the first delete, and — one delete at a time, where
+  //    the clock at a DELETE is the clock at its check — none a minute or more after the last read began.
+  let lastRead: number | undefined
+  timeline.forEach((e, at) => {
+    if (e === 'TAGS') lastRead = at
+    else if (lastRead === undefined) fail(`${e} sent before any write barrier pass`)
+    else if (world.concurrency === 1 && clockAt[at] - clockAt[lastRead] >= 60_000)
+      fail(`${e} sent ${(clockAt[at] - clockAt[lastRead]) / 1000}s after the last barrier pass began`)
+  })
+
+  // 7. Nothing is held back without cause: a held version is still referenced by something present (or its
   //    digest is still listed under another id), and a run that did not stop leaves only held versions.
   const referenced = (i: number) =>
     refs.some(
