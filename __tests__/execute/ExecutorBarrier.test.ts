@@ -115,13 +115,13 @@ describe('execute with the write barrier', () => {
     expect(result.remaining).toEqual(w.plan.deleteOrder)
   })
 
-  it('re-runs the pass once a minute has passed and stops the deletes when it fails', async () => {
+  it('re-runs the pass once a minute has passed and stops the deletes when it fails twice in a row', async () => {
     const w = world()
     let clock = 0
     let reads = 0
     const list = w.registry.listTags.bind(w.registry)
     w.registry.listTags = async () => {
-      if (++reads === 2) throw new Error('connection reset')
+      if (++reads >= 2) throw new Error('connection reset')
       return list()
     }
     w.packages.onDelete = () => {
@@ -134,6 +134,25 @@ describe('execute with the write barrier', () => {
       /^write barrier: could not read the registry's tags \(connection reset\)/
     )
     expect([...result.remaining].sort()).toEqual([w.D.id, w.d1.id, w.d2.id].sort())
+    expect(reads).toBe(3)
+  })
+
+  it('reads the tags again at once when a pass fails once, and goes on deleting', async () => {
+    const w = world()
+    let reads = 0
+    const list = w.registry.listTags.bind(w.registry)
+    w.registry.listTags = async () => {
+      if (++reads === 1) throw new Error('HEAD acme/app:latest: HTTP 401')
+      return list()
+    }
+    const log = memoryLogger()
+    const result = await execute(w.plan, { ...deps(w), logger: log })
+    expect(deletes(w)).toHaveLength(4)
+    expect(result.stoppedReason).toBeUndefined()
+    expect(result.barrier?.passes).toBe(1)
+    expect(log.lines).toContain(
+      "info app: write barrier: could not read the registry's tags (HEAD acme/app:latest: HTTP 401); reading the tags again"
+    )
   })
 
   it('does not send a delete whose pass outlived a cancellation', async () => {

@@ -8,6 +8,9 @@ import {
   type BarrierResult
 } from './WriteBarrier.js'
 
+/** Tries of one pass before it stops the deletes. */
+const PASS_ATTEMPTS = 2
+
 /** A barrier pass failed or could not read a new tag's closure: no further delete may be sent this run. */
 export class BarrierStop extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -131,7 +134,25 @@ export class BarrierGate {
     return this.inFlight
   }
 
+  /**
+   * A pass that fails once (the tag list or a HEAD failing after the client's own retries, say a 5xx and then
+   * an expired token) is run again at once: with a pass every minute, a run would otherwise stop on the first
+   * transient fault. A second failure in a row stops the deletes.
+   */
   private async runPass(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.passOnce()
+        return
+      } catch (error) {
+        if (attempt >= PASS_ATTEMPTS || !(error instanceof BarrierStop)) throw error
+        const what = error.message.replace(/; no further delete this run$/, '')
+        this.options.logger?.info(`${this.options.packageName}: ${what}; reading the tags again`)
+      }
+    }
+  }
+
+  private async passOnce(): Promise<void> {
     const o = this.options
     const startedAt = o.now()
     const planned = new Set<string>()
