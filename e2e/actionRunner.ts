@@ -87,9 +87,6 @@ export async function startAction(
   const summaryFile = path.join(temp, 'summary.md')
   await writeFile(outputFile, '')
   await writeFile(summaryFile, '')
-  // @actions/core appends to GITHUB_STATE and refuses a file that is not there; the runner creates it.
-  const stateFile = path.join(temp, 'state.txt')
-  await writeFile(stateFile, '')
   const journalFile = inputs['journal-file'] || path.join(temp, 'journal.jsonl')
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -101,7 +98,7 @@ export async function startAction(
     GITHUB_API_URL: github.api_url,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
-    GITHUB_STATE: stateFile,
+    GITHUB_STATE: path.join(temp, 'state.txt'),
     RUNNER_TEMP: temp
   }
   const all = { ...declaredInputs(), 'journal-file': journalFile, ...inputs }
