@@ -2,7 +2,9 @@
  * The executor's safety net, by property: random nested packages (indexes of indexes, shared children,
  * BuildKit attestations, artifacts with a subject, cosign tags, loops, absent children, one digest listed
  * under two version ids), plans that disagree with the manifests (any version kept or deleted, in any order),
- * deletes that fail, are refused or rate-limited, budgets and cancellations that cut the run anywhere.
+ * deletes that fail, are refused or rate-limited, budgets and cancellations that cut the run anywhere, and
+ * CI pushing meanwhile (issue 17): new tags put on planned deletes and new indexes pushed over them, right
+ * before a write barrier pass or while a delete is in flight, with the run's clock moving 0–2 minutes a delete.
  *
  * The judge is independent of the code under test: it reads the generated package description and the fake
  * registry's final state, and walks the references itself (no DeleteGraph, planner or manifest parsing).
@@ -16,6 +18,7 @@ import type { DeleteOutcome } from '../../src/github/PackagesApi.js'
 import { sha256Digest } from '../../src/model/Manifest.js'
 import { MediaTypes } from '../../src/model/MediaType.js'
 import type { PackageRef } from '../../src/model/PackageVersion.js'
+import type { ManifestFact } from '../../src/model/ManifestFact.js'
 import type { Plan } from '../../src/planner/Plan.js'
 import {
   FakePackages,
@@ -71,8 +74,21 @@ interface NodeSpec {
   readonly twin: IdSpec | null
 }
 
+/** CI pushing during the run. */
+interface MoveSpec {
+  /** `retag`: a new tag on the node's first id still present; `index`: a new index over the nodes still present. */
+  readonly kind: 'retag' | 'index'
+  readonly nodes: readonly number[]
+  /** Right before the nth write barrier pass reads the tag list, or while the nth DELETE is in flight. */
+  readonly when: 'pass' | 'delete'
+  readonly nth: number
+}
+
 interface World {
   readonly nodes: readonly NodeSpec[]
+  readonly moves: readonly MoveSpec[]
+  /** Minutes the run's clock moves per delete: a barrier pass is due again once a minute has passed. */
+  readonly minutesPerDelete: number
   readonly concurrency: number
   /** request-budget (DELETEs are the only REST requests here); null = none. */
   readonly budget: number | null
@@ -111,9 +127,21 @@ const nodeArb = (twins: boolean): fc.Arbitrary<NodeSpec> =>
       : fc.constant(null)
   })
 
+const moveArb: fc.Arbitrary<MoveSpec> = fc.record({
+  kind: fc.constantFrom<MoveSpec['kind']>('retag', 'index'),
+  nodes: fc.uniqueArray(fc.nat({ max: MAX_NODES - 1 }), { minLength: 1, maxLength: 3 }),
+  when: fc.constantFrom<MoveSpec['when']>('pass', 'delete'),
+  nth: fc.integer({ min: 1, max: 6 })
+})
+
 const worldArb = (twins: boolean): fc.Arbitrary<World> =>
   fc.record({
     nodes: fc.array(nodeArb(twins), { minLength: 1, maxLength: MAX_NODES }),
+    moves: fc.oneof(
+      { weight: 1, arbitrary: fc.constant([]) },
+      { weight: 2, arbitrary: fc.array(moveArb, { minLength: 1, maxLength: 3 }) }
+    ),
+    minutesPerDelete: fc.constantFrom(0, 0.5, 1, 2),
     concurrency: fc.integer({ min: 1, max: 4 }),
     budget: fc.oneof(
       { weight: 3, arbitrary: fc.constant(null) },
@@ -247,6 +275,43 @@ class AnsweringPackages extends FakePackages {
   }
 }
 
+/**
+ * The registry as the barrier reads it, moving: pushes due before the nth tag-list read happen first. An
+ * absent manifest answers 404 (notFound), as a registry does.
+ */
+class MovingRegistry extends FakeRegistry {
+  passes = 0
+  constructor(
+    store: FakeStore,
+    private readonly timeline: string[],
+    private readonly beforePass: (nth: number) => void,
+    private readonly onRead: () => void
+  ) {
+    super(store)
+  }
+
+  override async listTags(): Promise<string[]> {
+    this.beforePass(++this.passes)
+    this.timeline.push('TAGS')
+    this.onRead()
+    return super.listTags()
+  }
+
+  override async fetchManifest(repo: string, digest: string): Promise<ManifestFact> {
+    const fact = await super.fetchManifest(repo, digest)
+    return fact.ok ? fact : { ...fact, notFound: true }
+  }
+}
+
+/** A move that happened: the tag it added, what the tag points at, and where in the timeline it happened. */
+interface FiredMove {
+  readonly tag: string
+  readonly root: string
+  /** A new index: the digests it lists (else the root is a node of the package). */
+  readonly lists?: readonly string[]
+  readonly at: number
+}
+
 interface Built {
   readonly store: FakeStore
   readonly plan: Plan
@@ -293,8 +358,55 @@ function build(world: World): Built {
 
 async function runWorld(world: World) {
   const built = build(world)
-  const { store, plan, specOf } = built
+  const { store, plan, specOf, idsOfNode } = built
   const packages = new AnsweringPackages(store)
+  const n = world.nodes.length
+  /** DELETE <id> and TAGS (a barrier pass read the tag list), in the order they happened. */
+  const timeline: string[] = []
+  /** The run's clock at each timeline entry. */
+  const clockAt: number[] = []
+  const fired: FiredMove[] = []
+  const fire = (when: MoveSpec['when'], nth: number): void => {
+    world.moves.forEach((m, k) => {
+      if (m.when !== when || m.nth !== nth) return
+      const tag = `m${k}`
+      const live = [...new Set(m.nodes.map(i => i % n))].filter(i =>
+        idsOfNode[i].some(v => store.versions.get(v.id)!.state === 'active')
+      )
+      if (live.length === 0) return
+      if (m.kind === 'retag') {
+        const v = idsOfNode[live[0]].find(x => store.versions.get(x.id)!.state === 'active')!
+        store.tag(tag, v)
+        fired.push({ tag, root: v.digest, at: timeline.length })
+        return
+      }
+      // docker buildx imagetools create -t <tag> <sources…>: a new index over manifests already pushed.
+      const lists = live.map(digestOf)
+      const v = store.add(
+        {
+          schemaVersion: 2,
+          mediaType: MediaTypes.ociIndex,
+          manifests: live.map(i => ({
+            mediaType: world.nodes[i].kind === 'index' ? MediaTypes.ociIndex : MediaTypes.ociManifest,
+            digest: digestOf(i),
+            size: 1
+          })),
+          annotations: { move: tag }
+        },
+        MediaTypes.ociIndex,
+        [tag]
+      )
+      fired.push({ tag, root: v.digest, lists, at: timeline.length })
+    })
+  }
+  const registry = new MovingRegistry(
+    store,
+    timeline,
+    nth => fire('pass', nth),
+    () => clockAt.push(clock)
+  )
+  let clock = Date.parse('2026-06-01T00:00:00Z')
+  let deletes = 0
   for (const [id, spec] of specOf) {
     if (spec.fault === 'ok') continue
     const answer: DeleteOutcome | Error =
@@ -310,12 +422,19 @@ async function runWorld(world: World) {
   if (world.cancelAt === 0) controller.abort()
   let started = 0
   packages.onDelete = async id => {
+    // An executor that never reads the tag list meets the first pass's pushes right before its first delete.
+    if (deletes === 0 && registry.passes === 0) fire('pass', 1)
+    // Synchronous with the DELETE leaving: the timeline has it in its place.
+    timeline.push(`DELETE ${id}`)
+    clockAt.push(clock)
+    clock += world.minutesPerDelete * 60_000
+    fire('delete', ++deletes)
     if (++started === world.cancelAt) controller.abort()
     for (let t = 0; t < specOf.get(id)!.ticks; t++) await new Promise(r => setImmediate(r))
   }
   const result = await execute(plan, {
     packages,
-    registry: new FakeRegistry(store),
+    registry,
     pkg: PKG,
     repository: 'acme/app',
     dryRun: false,
@@ -323,14 +442,15 @@ async function runWorld(world: World) {
     manifests: manifestsOf(store),
     signal: controller.signal,
     concurrency: world.concurrency,
-    maxConsecutiveFailures: world.maxFailures
+    maxConsecutiveFailures: world.maxFailures,
+    now: () => clock
   })
-  return { built, packages, result }
+  return { built, packages, result, timeline, clockAt, fired }
 }
 
 /** Throws with the first broken promise, in the judge's own words. */
 function judge(world: World, run: Awaited<ReturnType<typeof runWorld>>): void {
-  const { built, packages, result } = run
+  const { built, packages, result, timeline, clockAt, fired } = run
   const { store, plan, idsOfNode, nodeOfId } = built
   const refs = refsOf(world)
   const n = world.nodes.length
@@ -432,7 +552,77 @@ function judge(world: World, run: Awaited<ReturnType<typeof runWorld>>): void {
     if (isActive(store.versions.get(id)!)) fail(`package_version=${id} reported deleted but still active`)
   }
 
-  // 5. Nothing is held back without cause: a held version is still referenced by something present (or its
+  // 5. What CI pushed meanwhile pulls in full once a barrier pass has seen it: no DELETE of anything its tag
+  //    reaches leaves after that. Before it is the window no client closes: a delete already cleared may go.
+  //    A push before the first delete is seen by every delete (the executor's contract: a pass right before
+  //    the first delete). A later one by the first tag-list read after it; with deletes in flight, one
+  //    cleared by the pass before may still leave after that read began, so from the second read on (from the
+  //    first when deletes go one at a time).
+  const sentAt = new Map<number, number>()
+  timeline.forEach((e, at) => {
+    if (e.startsWith('DELETE ')) sentAt.set(Number(e.slice(7)), at)
+  })
+  // Everything a pushed tag reaches through lists and subjects, present or not: what the barrier may hold.
+  const reachedByMoves = new Set<string>()
+  for (const m of fired) {
+    const walk = [m.root]
+    while (walk.length > 0) {
+      const d = walk.pop()!
+      if (reachedByMoves.has(d)) continue
+      reachedByMoves.add(d)
+      const i = nodeOfDigest.get(d)
+      if (d === m.root && m.lists) walk.push(...m.lists)
+      else if (i !== undefined) walk.push(...refs[i].children, ...(refs[i].subject ? [refs[i].subject!] : []))
+    }
+  }
+  for (const m of fired) {
+    const reads = timeline.flatMap((e, at) => (e === 'TAGS' && at >= m.at ? [at] : []))
+    const deletedBefore = (at: number) => timeline.slice(0, at).some(e => e.startsWith('DELETE '))
+    const seenAt = !deletedBefore(m.at)
+      ? m.at
+      : reads.length === 0
+        ? undefined
+        : world.concurrency === 1
+          ? reads[0]
+          : reads[1]
+    const walk = [m.root]
+    const seen = new Set<string>()
+    while (walk.length > 0) {
+      const d = walk.pop()!
+      if (seen.has(d)) continue
+      seen.add(d)
+      const i = nodeOfDigest.get(d)
+      const ids = i === undefined ? [] : idsOfNode[i]
+      // Gone before the move was seen (in the window, or by someone else): nothing under it is pulled.
+      if (
+        ids.length > 0 &&
+        ids.every(v => !isActive(v) && (seenAt === undefined || (sentAt.get(v.id) ?? -1) < seenAt))
+      )
+        continue
+      for (const v of ids) {
+        const at = sentAt.get(v.id)
+        if (seenAt !== undefined && at !== undefined && at >= seenAt) {
+          fail(
+            `tag ${m.tag}, pushed during the run ${seenAt === m.at ? 'before the first delete' : 'and seen by a barrier pass'}, ` +
+              `reaches ${name(i!)}, deleted after that`
+          )
+        }
+      }
+      walk.push(...(d === m.root && m.lists ? m.lists : i !== undefined ? refs[i].children : []))
+    }
+  }
+
+  // 6. The barrier's own rhythm: a tag-list read before the first delete, and — one delete at a time, where
+  //    the clock at a DELETE is the clock at its check — none a minute or more after the last read began.
+  let lastRead: number | undefined
+  timeline.forEach((e, at) => {
+    if (e === 'TAGS') lastRead = at
+    else if (lastRead === undefined) fail(`${e} sent before any write barrier pass`)
+    else if (world.concurrency === 1 && clockAt[at] - clockAt[lastRead] >= 60_000)
+      fail(`${e} sent ${(clockAt[at] - clockAt[lastRead]) / 1000}s after the last barrier pass began`)
+  })
+
+  // 7. Nothing is held back without cause: a held version is still referenced by something present (or its
   //    digest is still listed under another id), and a run that did not stop leaves only held versions.
   const referenced = (i: number) =>
     refs.some(
@@ -442,7 +632,17 @@ function judge(world: World, run: Awaited<ReturnType<typeof runWorld>>): void {
           (r.signs === digestOf(i) && isActive(idsOfNode[j][0])))
     )
   const held = new Set((result.heldBack ?? []).map(h => h.versionId))
+  for (const h of result.heldBack ?? []) {
+    if (h.reason.startsWith('write barrier: ') && !reachedByMoves.has(h.digest))
+      fail(
+        `package_version=${h.versionId} was held by the write barrier, but no tag pushed during the run reaches it`
+      )
+  }
+  const byBarrier = new Set(
+    (result.heldBack ?? []).filter(h => h.reason.startsWith('write barrier: ')).map(h => h.versionId)
+  )
   for (const id of held) {
+    if (byBarrier.has(id)) continue
     const i = nodeOfId.get(id)!
     if (!referenced(i) && !idsOfNode[i].some(v => v.id !== id && isActive(v))) {
       fail(`package_version=${id} was held back although nothing present references ${name(i)}`)
@@ -477,7 +677,13 @@ function describeWorld(world: World, built: Built): string {
     `concurrency ${world.concurrency}`,
     `max failures ${world.maxFailures}`,
     ...(world.budget !== null ? [`budget ${world.budget}`] : []),
-    ...(world.cancelAt !== null ? [`cancel at delete ${world.cancelAt}`] : [])
+    ...(world.cancelAt !== null ? [`cancel at delete ${world.cancelAt}`] : []),
+    ...(world.minutesPerDelete > 0 ? [`${world.minutesPerDelete} min a delete`] : []),
+    ...world.moves.map(
+      (m, k) =>
+        `m${k}: ${m.kind === 'retag' ? 'tag on' : 'new index over'} ${m.nodes.map(c => c % n).join(', ')} ` +
+        `${m.when === 'pass' ? 'before barrier pass' : 'during delete'} ${m.nth}`
+    )
   ]
   return `${lines.join('\n')}\n  delete order ${built.plan.deleteOrder.join(', ')}; ${run.join(', ')}`
 }
@@ -487,7 +693,10 @@ async function check(world: World): Promise<void> {
   try {
     judge(world, run)
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n${describeWorld(world, run.built)}`, { cause: error })
+    throw new Error(
+      `${(error as Error).message}\n${describeWorld(world, run.built)}\n  timeline ${run.timeline.join(', ')}`,
+      { cause: error }
+    )
   }
 }
 

@@ -224,6 +224,13 @@ export class FakeRegistry implements ManifestSource {
     return this.store.live(digest) !== undefined
   }
 
+  /** One page: every tag of an active version. */
+  async listTags(): Promise<string[]> {
+    this.requestCount++
+    this.calls.push('GET tags/list')
+    return this.store.active().flatMap(v => v.tags)
+  }
+
   async putManifest(_repo: string, tag: string, body: Uint8Array, mediaType: string): Promise<string> {
     this.requestCount++
     this.calls.push(`PUT ${tag}`)

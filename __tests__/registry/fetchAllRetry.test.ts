@@ -28,6 +28,7 @@ function flakySource(failures: number, notFound = false): ManifestSource & { rea
       return { ok: true, manifest: parseManifest(body, MediaTypes.ociManifest, digest) }
     },
     resolveTag: async () => undefined,
+    listTags: async () => [],
     hasManifest: async () => true,
     putManifest: async () => digest
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { formatDecisionLine, formatReasonLine, logValue } from '../../src/report/logLines.js'
 import { packageLog } from '../../src/report/packageLog.js'
-import { appPlan, decision, dg, execution } from './fixtures.js'
+import { renderSummary } from '../../src/report/summary.js'
+import { appPlan, decision, dg, execution, report } from './fixtures.js'
 
 const byId = (id: number) => appPlan().decisions.find(d => d.versionId === id)!
 
@@ -175,6 +176,29 @@ describe('packageLog', () => {
     expect(infos.filter(l => l.startsWith('held back app:'))).toHaveLength(3)
     expect(infos[infos.length - 1]).toBe(
       'totals app: versions=7 kept=4 deleted=0 already_gone=0 refused=0 failed=0 deferred=0 held_back=3'
+    )
+  })
+})
+
+describe("the write barrier's line", () => {
+  it("states passes, requests beyond listing and reading, and holds, before the totals; the summary counts the barrier's share", () => {
+    const barrier = { passes: 2, heads: 3, manifestsWalked: 1, requests: 6, held: 1 }
+    const pkg = {
+      plan: appPlan(),
+      execution: execution({ deleted: [241406801, 241387187], remaining: [241362761], barrier })
+    }
+    const infos = packageLog(pkg, false)
+      .filter(e => e.kind === 'info')
+      .map(e => (e as { text: string }).text)
+    expect(infos.slice(-2)).toEqual([
+      "app: write barrier: 2 passes over the registry's tags, 6 registry requests beyond listing and reading (3 tags HEADed, 1 manifest walked); held back 1 planned delete",
+      'totals app: versions=7 kept=4 deleted=2 already_gone=0 refused=0 failed=0 deferred=1 held_back=0'
+    ])
+    expect(
+      packageLog({ plan: appPlan() }, false).some(e => 'text' in e && e.text.includes('write barrier'))
+    ).toBe(false)
+    expect(renderSummary(report({ dryRun: false, packages: [pkg] }))).toContain(
+      "- **Requests:** 14 REST of a budget of 500 · 9 registry (6 of them by the write barrier's 2 passes over the tags)"
     )
   })
 })

@@ -1,4 +1,5 @@
 import type { Plan } from '../planner/Plan.js'
+import type { BarrierStats } from './BarrierGate.js'
 
 /** What happened when a plan was carried out for one package (or would have, in dry-run). */
 export interface RefusedDelete {
@@ -70,6 +71,8 @@ export interface ExecutionResult {
   readonly executedPlan?: Plan
   /** Kept tags re-checked (HEAD) before the first delete. */
   readonly tagsRechecked?: number
+  /** The write barrier's passes and requests (a real run that reached its deletes). */
+  readonly barrier?: BarrierStats
 }
 
 /** A delete about to be sent, as the journal records it before the request leaves. */

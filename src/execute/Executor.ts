@@ -6,6 +6,7 @@ import type { Decision } from '../planner/Decision.js'
 import type { ManifestFact } from '../model/ManifestFact.js'
 import type { Plan } from '../planner/Plan.js'
 import type { ManifestSource } from '../registry/ManifestSource.js'
+import { BarrierGate } from './BarrierGate.js'
 import { buildDeleteGraph } from './DeleteGraph.js'
 import type {
   DeleteAnswer,
@@ -21,6 +22,7 @@ import { runOrdered } from './OrderedPool.js'
 import { findMovedTags, tagsToRecheck, type MovedTag } from './Preflight.js'
 import type { RequestBudget } from './RequestBudget.js'
 import { untag, type UntagRequest } from './Untag.js'
+import { listedTags } from './WriteBarrier.js'
 
 const PROGRESS_EVERY = 50
 
@@ -28,10 +30,16 @@ const PROGRESS_EVERY = 50
 export interface PlannedPackage {
   readonly plan: Plan
   readonly manifests?: ReadonlyMap<string, ManifestFact>
+  /**
+   * Tag → digest as the listing showed them (WriteBarrier.listedTags): the write barrier looks for tags that
+   * differ from these. Without it, the plan's decisions (one per listed version, with its tags) stand in.
+   */
+  readonly listed?: ReadonlyMap<string, string>
 }
 
 export interface ExecuteDeps {
   readonly packages: PackagesApi
+  /** Also read by the write barrier (tag list, HEADs, manifests) right before and while deleting. */
   readonly registry: ManifestSource
   readonly pkg: PackageRef
   /** Registry repository path (`owner/name`, lowercase). */
@@ -61,7 +69,10 @@ export interface ExecuteDeps {
   /** Options for the placeholder-version lookup of untag. */
   readonly untagPollAttempts?: number
   readonly untagPollDelayMs?: number
+  /** Epoch ms; also paces the write barrier's passes (one at least every `barrierIntervalMs` while deleting). */
   readonly now?: () => number
+  /** Default BARRIER_INTERVAL_MS (a minute); shorter only in tests, which inject `now` instead where they can. */
+  readonly barrierIntervalMs?: number
 }
 
 /**
@@ -77,7 +88,7 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
   const now = deps.now ?? Date.now
   const restStart = deps.packages.requestCount
   const registryStart = deps.registry.requestCount
-  let { plan, manifests } = asPlanned(initial, deps.manifests)
+  let { plan, manifests, listed } = asPlanned(initial, deps.manifests)
   let replans = 0
   let tagsRechecked = 0
 
@@ -90,6 +101,7 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
   let remaining: number[] = []
   let untagged: UntagResult[] = []
   let stoppedReason: string | undefined
+  let gate: BarrierGate | undefined
   // Per-delete lines are the report's job (with every annotation); a long run still shows it is moving.
   let lastProgress = 0
   const progress = (): void => {
@@ -116,7 +128,8 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
     ...(heldBack.length > 0 ? { heldBack } : {}),
     ...(deletedVersions.length > 0 ? { deletedVersions } : {}),
     ...(replans > 0 ? { replans, executedPlan: plan } : {}),
-    ...(tagsRechecked > 0 ? { tagsRechecked } : {})
+    ...(tagsRechecked > 0 ? { tagsRechecked } : {}),
+    ...(gate ? { barrier: gate.stats } : {})
   })
 
   try {
@@ -126,6 +139,7 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
     }
 
     // Before the first delete: a kept tag that moved since planning invalidates the plan.
+    let recheck: string[] = []
     if (!deps.dryRun) {
       const maxReplans = deps.maxReplans ?? 2
       for (;;) {
@@ -136,6 +150,7 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
         }
         const checks = tagsToRecheck(plan, manifests, deps.recheckRecentTagged)
         tagsRechecked += checks.length
+        recheck = checks.map(c => c.tag)
         let moved: MovedTag[]
         try {
           moved = await findMovedTags(checks, deps.registry, deps.repository, deps.concurrency ?? 4)
@@ -158,7 +173,7 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
           `${deps.pkg.name}: kept tags moved since planning: ${what}; planning again (${replans}/${maxReplans})`
         )
         try {
-          ;({ plan, manifests } = asPlanned(await deps.replan(), manifests))
+          ;({ plan, manifests, listed } = asPlanned(await deps.replan(), manifests))
         } catch (error) {
           stoppedReason = `re-planning failed: ${errorMessage(error)}`
           remaining = [...plan.deleteOrder]
@@ -186,10 +201,44 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
     }
 
     if (deps.dryRun) {
+      if (order.length > 0) {
+        logger.info(
+          `${deps.pkg.name}: a real run reads the registry's tags again right before its first delete and at ` +
+            'least every minute while deleting, and keeps what a tag new or moved since the listing reaches'
+        )
+      }
       deleted.push(...new Set(order))
       untagged = untagRequests(plan).map(r => ({ versionId: r.versionId, tag: r.tag, ok: true }))
       return finish()
     }
+
+    // The write barrier, right before the first delete: tags new or moved since the listing (a re-tag, a new
+    // index over planned deletes, an index the listing missed) hold what they reach. A pass that fails sends
+    // no delete at all.
+    const digestOf = (id: number): string => byId.get(id)?.digest ?? ''
+    gate = new BarrierGate({
+      packageName: deps.pkg.name,
+      repository: deps.repository,
+      registry: deps.registry,
+      listed: listed ?? listedFromDecisions(plan),
+      planned: new Map(order.map(id => [id, digestOf(id)])),
+      recheck,
+      now,
+      ...(deps.barrierIntervalMs !== undefined ? { intervalMs: deps.barrierIntervalMs } : {}),
+      concurrency: deps.concurrency ?? 4,
+      logger
+    })
+    if (order.length > 0) {
+      try {
+        await gate.start()
+      } catch (error) {
+        stoppedReason = errorMessage(error)
+        remaining = [...plan.deleteOrder]
+        logger.warning(`${deps.pkg.name}: ${stoppedReason}; nothing deleted`)
+        return finish()
+      }
+    }
+    const barrierHeld = new Map<number, string>()
 
     const maxFailures = deps.maxConsecutiveFailures ?? 5
     let consecutiveFailures = 0
@@ -216,6 +265,31 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
         const d = byId.get(id)
         const digest = d?.digest ?? ''
         const label = describe(deps.pkg.name, id, d)
+        // The barrier before the journal: a version it holds gets no intent, so the journal never shows a
+        // delete that was not sent. A pass is due once a minute has passed since the last one.
+        try {
+          const hold = await gate!.check(id)
+          if (hold) {
+            const reason = `write barrier: ${hold.reason}`
+            barrierHeld.set(id, reason)
+            heldBack.push({ versionId: id, digest, reason })
+            remaining.push(id)
+            deps.budget.release()
+            return false
+          }
+        } catch (error) {
+          halt ??= errorMessage(error)
+          interrupted.push(id)
+          deps.budget.release()
+          return false
+        }
+        // The pass may have taken a while: a cancellation or a stop meanwhile still keeps this delete unsent.
+        if (deps.signal?.aborted) halt ??= 'cancelled'
+        if (halt !== undefined) {
+          interrupted.push(id)
+          deps.budget.release()
+          return false
+        }
         // No delete without a record: the intent is on disk before the request leaves; the answer follows it.
         const answered = async (a: Omit<DeleteAnswer, 'versionId' | 'digest' | 'at'>): Promise<void> => {
           if (!deps.journal) return
@@ -298,14 +372,17 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
           logger.warning(`failed to delete ${label}: ${lastError}`)
           return false
         } finally {
+          gate!.sent(id)
           deps.budget.release()
         }
       }
     })
+    const window = gate.windowLine()
+    if (window) logger.info(window)
 
     remaining.push(...interrupted)
     for (const [id, because] of pool.held) {
-      const cause = describeFailure(because, refused, failed)
+      const cause = barrierHeld.get(because) ?? describeFailure(because, refused, failed)
       heldBack.push({
         versionId: id,
         digest: byId.get(id)?.digest ?? '',
@@ -366,9 +443,20 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
 function asPlanned(
   value: Plan | PlannedPackage,
   fallback: ReadonlyMap<string, ManifestFact> | undefined
-): { plan: Plan; manifests?: ReadonlyMap<string, ManifestFact> } {
+): { plan: Plan; manifests?: ReadonlyMap<string, ManifestFact>; listed?: ReadonlyMap<string, string> } {
   if ('decisions' in value) return { plan: value, manifests: fallback }
-  return { plan: value.plan, manifests: value.manifests ?? fallback }
+  return {
+    plan: value.plan,
+    manifests: value.manifests ?? fallback,
+    ...(value.listed ? { listed: value.listed } : {})
+  }
+}
+
+/** The listing's tags as the plan carries them: one decision per listed version, with its own tags. */
+function listedFromDecisions(plan: Plan): Map<string, string> {
+  return listedTags(
+    plan.decisions.map(d => ({ id: d.versionId, digest: d.digest, tags: d.tags, createdAt: 0, updatedAt: 0 }))
+  )
 }
 
 function untagRequests(plan: Plan): UntagRequest[] {

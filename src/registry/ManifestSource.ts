@@ -6,6 +6,8 @@ export interface ManifestSource {
   fetchManifest(repository: string, digest: string): Promise<ManifestFact>
   /** HEAD a tag: its current digest, or undefined when the tag does not exist. */
   resolveTag(repository: string, tag: string): Promise<string | undefined>
+  /** Every tag of the repository now (`GET /v2/<name>/tags/list`, all pages): the write barrier's view. */
+  listTags(repository: string): Promise<string[]>
   /** HEAD a digest: whether the registry still serves it. */
   hasManifest(repository: string, digest: string): Promise<boolean>
   /** PUT a manifest under a tag (used to untag); returns the digest the registry reports. */

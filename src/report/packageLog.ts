@@ -1,3 +1,4 @@
+import type { BarrierStats } from '../execute/BarrierGate.js'
 import type { Decision } from '../planner/Decision.js'
 import { PUSH_IN_FLIGHT_FLOOR_MS, PUSH_IN_FLIGHT_RULE } from '../planner/OrphanRules.js'
 import { formatDuration } from '../planner/Duration.js'
@@ -69,8 +70,20 @@ export function packageLog(pkg: PackageReport, dryRun: boolean): LogEntry[] {
       text: `${name}: ${dryRun ? 'would keep' : 'kept'} ${inFlight} untagged ${inFlight === 1 ? 'version' : 'versions'} younger than ${formatDuration(PUSH_IN_FLIGHT_FLOOR_MS)} whatever untagged-grace says: a push may still be uploading the index that lists ${inFlight === 1 ? 'it' : 'them'}`
     })
   }
+  const barrier = pkg.execution?.barrier
+  if (barrier) entries.push({ kind: 'info', text: barrierLine(name, barrier) })
   entries.push({ kind: 'info', text: formatTotalsLine(plan.packageName, totals, dryRun) })
   return entries
+}
+
+/** The write barrier's share of the run, apart from the listing-and-reading minimum (docs/benchmarks.md). */
+export function barrierLine(name: string, b: BarrierStats): string {
+  const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`
+  return (
+    `${name}: write barrier: ${n(b.passes, 'pass', 'passes')} over the registry's tags, ` +
+    `${n(b.requests, 'registry request')} beyond listing and reading (${n(b.heads, 'tag')} HEADed, ` +
+    `${n(b.manifestsWalked, 'manifest')} walked); held back ${n(b.held, 'planned delete')}`
+  )
 }
 
 function deleteGroupTitle(name: string, t: Totals, dryRun: boolean, blocked: boolean): string {

@@ -173,9 +173,14 @@ function renderTotals(report: RunReport, views: readonly PackageView[]): string[
 
 function renderRunFacts(report: RunReport): string[] {
   const r = report.requests
+  const barrier = report.packages.reduce((sum, p) => sum + (p.execution?.barrier?.requests ?? 0), 0)
+  const passes = report.packages.reduce((sum, p) => sum + (p.execution?.barrier?.passes ?? 0), 0)
   const out = [
     `- **Requests:** ${num(r.rest)} REST${r.budget !== undefined ? ` of a budget of ${num(r.budget)}` : ''} · ` +
-      `${num(r.registry)} registry`
+      `${num(r.registry)} registry` +
+      (passes > 0
+        ? ` (${num(barrier)} of them by the write barrier's ${plural(passes, 'pass', 'passes')} over the tags)`
+        : '')
   ]
   const freed = freedBytes(report.packages, report.dryRun)
   if (freed.deleted > 0) {

@@ -7,6 +7,7 @@ import { plan } from '../planner/planner.js'
 import { fetchAll } from '../registry/fetchAll.js'
 import type { PackageReport } from '../report/RunReport.js'
 import { listVersionsChecked } from '../github/checkedListing.js'
+import { listedTags } from '../execute/WriteBarrier.js'
 import { repositoryOf, type RunContext } from './RunContext.js'
 
 /**
@@ -40,7 +41,8 @@ export async function planPackage(ctx: RunContext, pkg: PackageRef): Promise<Pla
     },
     ctx.settings.policy
   )
-  return { plan: p, manifests: facts }
+  // The barrier compares the registry's tags right before deleting with these.
+  return { plan: p, manifests: facts, listed: listedTags(versions) }
 }
 
 /**
@@ -76,6 +78,7 @@ export async function prunePackage(
       return again
     },
     concurrency: DELETE_CONCURRENCY,
+    now: ctx.now,
     ...(progress?.onDeleted ? { onDeleted: progress.onDeleted } : {}),
     ...(progress?.journal ? { journal: progress.journal } : {})
   })
