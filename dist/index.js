@@ -42031,7 +42031,7 @@ module.exports = {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(20464);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(34396);
 /* istanbul ignore next */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -42041,7 +42041,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 20464:
+/***/ 34396:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -55717,8 +55717,18 @@ function packageLog(pkg, dryRun) {
             text: `${name}: ${dryRun ? 'would keep' : 'kept'} ${inFlight} untagged ${inFlight === 1 ? 'version' : 'versions'} younger than ${formatDuration(PUSH_IN_FLIGHT_FLOOR_MS)} whatever untagged-grace says: a push may still be uploading the index that lists ${inFlight === 1 ? 'it' : 'them'}`
         });
     }
+    const barrier = pkg.execution?.barrier;
+    if (barrier)
+        entries.push({ kind: 'info', text: barrierLine(name, barrier) });
     entries.push({ kind: 'info', text: formatTotalsLine(plan.packageName, totals, dryRun) });
     return entries;
+}
+/** The write barrier's share of the run, apart from the listing-and-reading minimum (docs/benchmarks.md). */
+function barrierLine(name, b) {
+    const n = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+    return (`${name}: write barrier: ${n(b.passes, 'pass', 'passes')} over the registry's tags, ` +
+        `${n(b.requests, 'registry request')} beyond listing and reading (${n(b.heads, 'tag')} HEADed, ` +
+        `${n(b.manifestsWalked, 'manifest')} walked); held back ${n(b.held, 'planned delete')}`);
 }
 function deleteGroupTitle(name, t, dryRun, blocked) {
     if (blocked) {
@@ -56335,9 +56345,14 @@ function renderTotals(report, views) {
 }
 function renderRunFacts(report) {
     const r = report.requests;
+    const barrier = report.packages.reduce((sum, p) => sum + (p.execution?.barrier?.requests ?? 0), 0);
+    const passes = report.packages.reduce((sum, p) => sum + (p.execution?.barrier?.passes ?? 0), 0);
     const out = [
         `- **Requests:** ${num(r.rest)} REST${r.budget !== undefined ? ` of a budget of ${num(r.budget)}` : ''} · ` +
-            `${num(r.registry)} registry`
+            `${num(r.registry)} registry` +
+            (passes > 0
+                ? ` (${num(barrier)} of them by the write barrier's ${plural(passes, 'pass', 'passes')} over the tags)`
+                : '')
     ];
     const freed = freedBytes(report.packages, report.dryRun);
     if (freed.deleted > 0) {
@@ -56624,6 +56639,292 @@ async function publishReport(report, sink = runnerSink, write = coreSummaryWrite
     return computed;
 }
 //# sourceMappingURL=publish.js.map
+;// CONCATENATED MODULE: ./lib/execute/WriteBarrier.js
+
+/** Tag → digest of a listing (a tag listed on two versions — rows that moved — keeps the later row's). */
+function listedTags(versions) {
+    const out = new Map();
+    for (const v of versions)
+        for (const tag of v.tags)
+            out.set(tag, v.digest);
+    return out;
+}
+/**
+ * One barrier pass. Throws when the tag list or a HEAD fails: the caller then sends no further delete (an
+ * unknown fact stops the deletes, as in the preflight). Contract for the executor: run a pass right before the
+ * first delete and again whenever a minute has passed since the last pass started; drop every `held` digest
+ * from the plan together with everything the executor's graph makes wait on it; when `complete` is false or
+ * the pass throws, stop deleting.
+ */
+async function writeBarrier(registry, input) {
+    const { repository, listed, planned } = input;
+    const limit = pLimit(Math.max(1, input.concurrency ?? 8));
+    const now = await registry.listTags(repository);
+    const toCheck = new Set();
+    for (const tag of now)
+        if (!listed.has(tag))
+            toCheck.add(tag);
+    const present = new Set(now);
+    for (const tag of input.recheck ?? [])
+        if (present.has(tag))
+            toCheck.add(tag);
+    const changed = new Map();
+    let heads = 0;
+    await Promise.all([...toCheck].map(tag => limit(async () => {
+        heads++;
+        const digest = await registry.resolveTag(repository, tag);
+        // Gone between the tag list and the HEAD: it holds nothing.
+        if (digest !== undefined && digest !== listed.get(tag))
+            changed.set(tag, digest);
+    })));
+    // Walk each changed tag's closure through the registry as it is now. A digest is read once per pass
+    // whichever tag reaches it; its hold names the first tag (in tag order) that reached it.
+    const held = new Map();
+    const unreadable = [];
+    const facts = new Map();
+    let manifestReads = 0;
+    const read = (digest) => {
+        let fact = facts.get(digest);
+        if (!fact) {
+            manifestReads++;
+            fact = limit(() => registry.fetchManifest(repository, digest));
+            facts.set(digest, fact);
+        }
+        return fact;
+    };
+    const tags = [...changed.keys()].sort();
+    const closures = await Promise.all(tags.map(tag => closureOf(changed.get(tag), read)));
+    for (let t = 0; t < tags.length; t++) {
+        const tag = tags[t];
+        const why = listed.has(tag) ? `tag ${tag} moved since the listing` : `tag ${tag} is new since the listing`;
+        for (const u of closures[t].unreadable)
+            if (!unreadable.includes(u))
+                unreadable.push(u);
+        for (const [digest, path] of closures[t].paths) {
+            if (!planned.has(digest) || held.has(digest))
+                continue;
+            const reason = path.length === 1
+                ? `${why} and points at it`
+                : `${why}; it points at ${path[0]}, which ${path.length === 2 ? 'lists it' : `reaches it through ${path.length - 2} nested ${path.length === 3 ? 'index' : 'indexes'}`}`;
+            held.set(digest, { digest, tag, path, reason });
+        }
+    }
+    return {
+        held,
+        complete: unreadable.length === 0,
+        unreadable,
+        checkedTags: [...toCheck].sort(),
+        changedTags: changed,
+        heads,
+        manifestReads
+    };
+}
+/**
+ * Everything pulling `root` needs among manifests: index children at any depth (platform images,
+ * attestation manifests, nested indexes) and a manifest's `subject`. Each digest with its path from root.
+ */
+async function closureOf(root, read) {
+    const paths = new Map([[root, [root]]]);
+    const unreadable = [];
+    let frontier = [root];
+    while (frontier.length > 0) {
+        const facts = await Promise.all(frontier.map(read));
+        const next = [];
+        for (let i = 0; i < frontier.length; i++) {
+            const digest = frontier[i];
+            const fact = facts[i];
+            if (!fact.ok) {
+                // Absent (404): nothing of it can be pulled, nothing under it to keep. Anything else: unknown.
+                if (!fact.notFound)
+                    unreadable.push(`${digest}: ${fact.reason}`);
+                continue;
+            }
+            const m = fact.manifest;
+            const refs = [...m.manifests.map(d => d.digest), ...(m.subject ? [m.subject.digest] : [])];
+            for (const child of refs) {
+                if (paths.has(child))
+                    continue;
+                paths.set(child, [...paths.get(digest), child]);
+                next.push(child);
+            }
+        }
+        frontier = next;
+    }
+    return { paths, unreadable };
+}
+/** How often the executor re-runs the barrier while deleting (issue 17: at least every minute). */
+const BARRIER_INTERVAL_MS = 60_000;
+/**
+ * The log line that says what no client can close: between the barrier's last look at the tags and a delete,
+ * a tag pushed onto that content is not seen. Undefined when nothing was deleted after a pass.
+ */
+function remainingWindowLine(packageName, w) {
+    if (w.deletesSince <= 0)
+        return undefined;
+    const seconds = Math.max(0, Math.round((w.lastDeleteAt - w.lastCheckAt) / 1000));
+    const at = new Date(w.lastCheckAt).toISOString().slice(11, 19);
+    return (`${packageName}: tags were last checked at ${at} UTC; a tag pushed in the ${seconds}s before the last ` +
+        `of the ${w.deletesSince} ${w.deletesSince === 1 ? 'delete' : 'deletes'} that followed, onto content ` +
+        `${w.deletesSince === 1 ? 'it' : 'they'} removed, was not seen. To close this window, see docs/registry-changes.md ` +
+        '(one concurrency group for the workflows that push and this one).');
+}
+//# sourceMappingURL=WriteBarrier.js.map
+;// CONCATENATED MODULE: ./lib/execute/BarrierGate.js
+
+/** Tries of one pass before it stops the deletes. */
+const PASS_ATTEMPTS = 2;
+/** A barrier pass failed or could not read a new tag's closure: no further delete may be sent this run. */
+class BarrierStop extends Error {
+    constructor(message, options) {
+        super(message, options);
+        this.name = 'BarrierStop';
+    }
+}
+/**
+ * The write barrier as the executor uses it: one pass before the first delete (`start`), another whenever a
+ * delete is about to start and the last pass began `intervalMs` ago or more (`check`; concurrent deletes
+ * share the one pass in flight), and the window that remains (`windowLine`). A version held once stays held
+ * for the run. Every pass asks only about the deletes not yet sent.
+ */
+class BarrierGate {
+    options;
+    /** Held planned deletes by version id (every id of a held digest). */
+    held = new Map();
+    /** Cleared by `check` (about to be sent) or sent: no later pass asks about them. */
+    sentIds = new Set();
+    lastPassAt;
+    lastDeleteAt;
+    deletesSinceLastPass = 0;
+    inFlight;
+    passes = 0;
+    heads = 0;
+    walked = 0;
+    requests = 0;
+    constructor(options) {
+        this.options = options;
+    }
+    /** The pass before the first delete. Throws BarrierStop: then send no delete. */
+    async start() {
+        await this.pass();
+    }
+    /**
+     * Right before deleting `versionId`: runs a pass when one is due, then says whether the version is held (do
+     * not delete it; treat it like a refused delete, so everything that waits on it stays too). Throws
+     * BarrierStop when a pass fails: send no further delete. A version cleared here is the caller's to send: a
+     * later pass (started for another delete while this one's request is prepared) neither asks about it nor
+     * reports it held.
+     */
+    async check(versionId) {
+        if (this.lastPassAt === undefined || this.options.now() - this.lastPassAt >= this.interval) {
+            await this.pass();
+        }
+        else if (this.inFlight) {
+            await this.inFlight;
+        }
+        const hold = this.held.get(versionId);
+        if (!hold)
+            this.sentIds.add(versionId);
+        return hold;
+    }
+    /** After a DELETE for `versionId` was sent (whatever its answer). */
+    sent(versionId) {
+        this.sentIds.add(versionId);
+        this.lastDeleteAt = this.options.now();
+        this.deletesSinceLastPass++;
+    }
+    /** The log line stating the window no client can close (undefined when no delete followed a pass). */
+    windowLine() {
+        if (this.lastPassAt === undefined || this.lastDeleteAt === undefined)
+            return undefined;
+        return remainingWindowLine(this.options.packageName, {
+            lastCheckAt: this.lastPassAt,
+            lastDeleteAt: this.lastDeleteAt,
+            deletesSince: this.deletesSinceLastPass
+        });
+    }
+    get stats() {
+        return {
+            passes: this.passes,
+            heads: this.heads,
+            manifestsWalked: this.walked,
+            requests: this.requests,
+            held: this.held.size
+        };
+    }
+    get interval() {
+        return this.options.intervalMs ?? BARRIER_INTERVAL_MS;
+    }
+    pass() {
+        this.inFlight ??= this.runPass().finally(() => {
+            this.inFlight = undefined;
+        });
+        return this.inFlight;
+    }
+    /**
+     * A pass that fails once (the tag list or a HEAD failing after the client's own retries, say a 5xx and then
+     * an expired token) is run again at once: with a pass every minute, a run would otherwise stop on the first
+     * transient fault. A second failure in a row stops the deletes.
+     */
+    async runPass() {
+        for (let attempt = 1;; attempt++) {
+            try {
+                await this.passOnce();
+                return;
+            }
+            catch (error) {
+                if (attempt >= PASS_ATTEMPTS || !(error instanceof BarrierStop))
+                    throw error;
+                const what = error.message.replace(/; no further delete this run$/, '');
+                this.options.logger?.info(`${this.options.packageName}: ${what}; reading the tags again`);
+            }
+        }
+    }
+    async passOnce() {
+        const o = this.options;
+        const startedAt = o.now();
+        const planned = new Set();
+        for (const [id, digest] of o.planned)
+            if (!this.sentIds.has(id) && !this.held.has(id))
+                planned.add(digest);
+        const requestsBefore = o.registry.requestCount;
+        let result;
+        try {
+            result = await writeBarrier(o.registry, {
+                repository: o.repository,
+                listed: o.listed,
+                planned,
+                ...(o.recheck ? { recheck: o.recheck } : {}),
+                ...(o.concurrency ? { concurrency: o.concurrency } : {})
+            });
+        }
+        catch (error) {
+            this.countRequests(requestsBefore);
+            throw new BarrierStop(`write barrier: could not read the registry's tags (${error instanceof Error ? error.message : String(error)}); no further delete this run`, { cause: error });
+        }
+        this.countRequests(requestsBefore);
+        this.passes++;
+        this.heads += result.heads;
+        this.walked += result.manifestReads;
+        this.lastPassAt = startedAt;
+        this.deletesSinceLastPass = 0;
+        for (const [id, digest] of o.planned) {
+            const hold = result.held.get(digest);
+            if (!hold || this.held.has(id) || this.sentIds.has(id))
+                continue;
+            this.held.set(id, hold);
+            o.logger?.warning(`${o.packageName}: not deleting package_version=${id} (${digest}): ${hold.reason} (write barrier)`);
+        }
+        if (!result.complete) {
+            throw new BarrierStop(`write barrier: a tag new since the listing could not be followed (${result.unreadable.join('; ')}); no further delete this run`);
+        }
+    }
+    countRequests(before) {
+        const after = this.options.registry.requestCount;
+        if (before !== undefined && after !== undefined)
+            this.requests += after - before;
+    }
+}
+//# sourceMappingURL=BarrierGate.js.map
 ;// CONCATENATED MODULE: ./lib/execute/DeleteGraph.js
 
 /** The digests a manifest references that must stay present while it does. */
@@ -57230,6 +57531,8 @@ function message(error) {
 
 
 
+
+
 const PROGRESS_EVERY = 50;
 /**
  * Carries out one package's plan. Never throws: whatever goes wrong ends up in the result (`failed`,
@@ -57244,7 +57547,7 @@ async function execute(initial, deps) {
     const now = deps.now ?? Date.now;
     const restStart = deps.packages.requestCount;
     const registryStart = deps.registry.requestCount;
-    let { plan, manifests } = asPlanned(initial, deps.manifests);
+    let { plan, manifests, listed } = asPlanned(initial, deps.manifests);
     let replans = 0;
     let tagsRechecked = 0;
     const deleted = [];
@@ -57256,6 +57559,7 @@ async function execute(initial, deps) {
     let remaining = [];
     let untagged = [];
     let stoppedReason;
+    let gate;
     // Per-delete lines are the report's job (with every annotation); a long run still shows it is moving.
     let lastProgress = 0;
     const progress = () => {
@@ -57281,7 +57585,8 @@ async function execute(initial, deps) {
         ...(heldBack.length > 0 ? { heldBack } : {}),
         ...(deletedVersions.length > 0 ? { deletedVersions } : {}),
         ...(replans > 0 ? { replans, executedPlan: plan } : {}),
-        ...(tagsRechecked > 0 ? { tagsRechecked } : {})
+        ...(tagsRechecked > 0 ? { tagsRechecked } : {}),
+        ...(gate ? { barrier: gate.stats } : {})
     });
     try {
         if (plan.blocked !== undefined) {
@@ -57289,6 +57594,7 @@ async function execute(initial, deps) {
             return finish();
         }
         // Before the first delete: a kept tag that moved since planning invalidates the plan.
+        let recheck = [];
         if (!deps.dryRun) {
             const maxReplans = deps.maxReplans ?? 2;
             for (;;) {
@@ -57299,6 +57605,7 @@ async function execute(initial, deps) {
                 }
                 const checks = tagsToRecheck(plan, manifests, deps.recheckRecentTagged);
                 tagsRechecked += checks.length;
+                recheck = checks.map(c => c.tag);
                 let moved;
                 try {
                     moved = await findMovedTags(checks, deps.registry, deps.repository, deps.concurrency ?? 4);
@@ -57322,7 +57629,7 @@ async function execute(initial, deps) {
                 logger.info(`${deps.pkg.name}: kept tags moved since planning: ${what}; planning again (${replans}/${maxReplans})`);
                 try {
                     ;
-                    ({ plan, manifests } = asPlanned(await deps.replan(), manifests));
+                    ({ plan, manifests, listed } = asPlanned(await deps.replan(), manifests));
                 }
                 catch (error) {
                     stoppedReason = `re-planning failed: ${errorMessage(error)}`;
@@ -57350,10 +57657,42 @@ async function execute(initial, deps) {
             }
         }
         if (deps.dryRun) {
+            if (order.length > 0) {
+                logger.info(`${deps.pkg.name}: a real run reads the registry's tags again right before its first delete and at ` +
+                    'least every minute while deleting, and keeps what a tag new or moved since the listing reaches');
+            }
             deleted.push(...new Set(order));
             untagged = untagRequests(plan).map(r => ({ versionId: r.versionId, tag: r.tag, ok: true }));
             return finish();
         }
+        // The write barrier, right before the first delete: tags new or moved since the listing (a re-tag, a new
+        // index over planned deletes, an index the listing missed) hold what they reach. A pass that fails sends
+        // no delete at all.
+        const digestOf = (id) => byId.get(id)?.digest ?? '';
+        gate = new BarrierGate({
+            packageName: deps.pkg.name,
+            repository: deps.repository,
+            registry: deps.registry,
+            listed: listed ?? listedFromDecisions(plan),
+            planned: new Map(order.map(id => [id, digestOf(id)])),
+            recheck,
+            now,
+            ...(deps.barrierIntervalMs !== undefined ? { intervalMs: deps.barrierIntervalMs } : {}),
+            concurrency: deps.concurrency ?? 4,
+            logger
+        });
+        if (order.length > 0) {
+            try {
+                await gate.start();
+            }
+            catch (error) {
+                stoppedReason = errorMessage(error);
+                remaining = [...plan.deleteOrder];
+                logger.warning(`${deps.pkg.name}: ${stoppedReason}; nothing deleted`);
+                return finish();
+            }
+        }
+        const barrierHeld = new Map();
         const maxFailures = deps.maxConsecutiveFailures ?? 5;
         let consecutiveFailures = 0;
         let lastError = '';
@@ -57382,6 +57721,33 @@ async function execute(initial, deps) {
                 const d = byId.get(id);
                 const digest = d?.digest ?? '';
                 const label = Executor_describe(deps.pkg.name, id, d);
+                // The barrier before the journal: a version it holds gets no intent, so the journal never shows a
+                // delete that was not sent. A pass is due once a minute has passed since the last one.
+                try {
+                    const hold = await gate.check(id);
+                    if (hold) {
+                        const reason = `write barrier: ${hold.reason}`;
+                        barrierHeld.set(id, reason);
+                        heldBack.push({ versionId: id, digest, reason });
+                        remaining.push(id);
+                        deps.budget.release();
+                        return false;
+                    }
+                }
+                catch (error) {
+                    halt ??= errorMessage(error);
+                    interrupted.push(id);
+                    deps.budget.release();
+                    return false;
+                }
+                // The pass may have taken a while: a cancellation or a stop meanwhile still keeps this delete unsent.
+                if (deps.signal?.aborted)
+                    halt ??= 'cancelled';
+                if (halt !== undefined) {
+                    interrupted.push(id);
+                    deps.budget.release();
+                    return false;
+                }
                 // No delete without a record: the intent is on disk before the request leaves; the answer follows it.
                 const answered = async (a) => {
                     if (!deps.journal)
@@ -57468,13 +57834,17 @@ async function execute(initial, deps) {
                     return false;
                 }
                 finally {
+                    gate.sent(id);
                     deps.budget.release();
                 }
             }
         });
+        const window = gate.windowLine();
+        if (window)
+            logger.info(window);
         remaining.push(...interrupted);
         for (const [id, because] of pool.held) {
-            const cause = describeFailure(because, refused, failed);
+            const cause = barrierHeld.get(because) ?? describeFailure(because, refused, failed);
             heldBack.push({
                 versionId: id,
                 digest: byId.get(id)?.digest ?? '',
@@ -57532,7 +57902,15 @@ async function execute(initial, deps) {
 function asPlanned(value, fallback) {
     if ('decisions' in value)
         return { plan: value, manifests: fallback };
-    return { plan: value.plan, manifests: value.manifests ?? fallback };
+    return {
+        plan: value.plan,
+        manifests: value.manifests ?? fallback,
+        ...(value.listed ? { listed: value.listed } : {})
+    };
+}
+/** The listing's tags as the plan carries them: one decision per listed version, with its own tags. */
+function listedFromDecisions(plan) {
+    return listedTags(plan.decisions.map(d => ({ id: d.versionId, digest: d.digest, tags: d.tags, createdAt: 0, updatedAt: 0 })));
 }
 function untagRequests(plan) {
     const out = [];
@@ -58989,6 +59367,7 @@ function repositoryOf(pkg) {
 
 
 
+
 /**
  * Deletes in flight at once. GitHub counts deletes against its content-creation limit (80 a minute); the
  * client spaces them out, so more in flight would only queue inside the client, where a cancel cannot drop them.
@@ -59010,7 +59389,8 @@ async function planPackage(ctx, pkg) {
         ...(repoState ? { repoState } : {}),
         ...(listing.trusted ? {} : { listingTrusted: false, listingMoves: listing.moves.join(' | ') })
     }, ctx.settings.policy);
-    return { plan: p, manifests: facts };
+    // The barrier compares the registry's tags right before deleting with these.
+    return { plan: p, manifests: facts, listed: listedTags(versions) };
 }
 /**
  * Plans and carries out one package. Whatever goes wrong stays inside this package's result, so the next
@@ -59036,6 +59416,7 @@ async function prunePackage(ctx, info, progress) {
             return again;
         },
         concurrency: DELETE_CONCURRENCY,
+        now: ctx.now,
         ...(progress?.onDeleted ? { onDeleted: progress.onDeleted } : {}),
         ...(progress?.journal ? { journal: progress.journal } : {})
     });
