@@ -126,6 +126,31 @@ describe('runOrdered', () => {
     expect(h.log.filter(l => l.startsWith('start'))).toEqual(['start B', 'start A', 'start C'])
   })
 
+  it('with outside: hold (deletes) a cycle is held, never broken: neither side can go before the other', async () => {
+    const h = harness()
+    const after = new Map([
+      ['A', ['B']],
+      ['B', ['A']],
+      ['C', ['B']]
+    ])
+    const result = await runOrdered({
+      order: ['D', 'B', 'A', 'C'],
+      after,
+      outside: 'hold',
+      concurrency: 4,
+      run: h.run
+    })
+    expect(h.log.filter(l => l.startsWith('start'))).toEqual(['start D'])
+    expect(result.notStarted).toEqual([])
+    expect(new Map([...result.held].sort())).toEqual(
+      new Map([
+        ['A', 'B'],
+        ['B', 'A'],
+        ['C', 'B']
+      ])
+    )
+  })
+
   it('an empty order resolves at once', async () => {
     const result = await runOrdered({ order: [], after: new Map(), concurrency: 3, run: async () => true })
     expect(result).toEqual({ stoppedReason: undefined, notStarted: [], held: new Map() })

@@ -176,6 +176,16 @@ describe('the log on the runner', () => {
     expect(stdout).not.toContain('##[')
     expect(stdout.split('\n').filter(Boolean)).toHaveLength(5 * ALL.length)
   })
+
+  it('leaves out an annotation file property that would carry a command form, and keeps a plain one', async () => {
+    const stdout = await captureStdout(() => {
+      for (const h of ALL) actionsLog.warning('pinned here', { title: 't', file: `k8s/${h}.yaml` })
+      actionsLog.warning('pinned here', { title: 't', file: 'k8s/app.yaml' })
+    })
+    expect(injected(stdout, ['warning'])).toEqual([])
+    expect(stdout).not.toContain('##[')
+    expect(stdout).toContain('::warning title=t,file=k8s/app.yaml::pinned here')
+  })
 })
 
 describe('the pin report', () => {

@@ -4,7 +4,8 @@
  * delete of a child never runs while a parent that still references it is present.
  *
  * Cycles (crafted manifests can reference each other) cannot stall the pool: when nothing is ready and nothing
- * is running, the earliest pending task in `order` starts anyway — the order the caller chose is the tie-break.
+ * is running, the earliest pending task in `order` starts anyway — the order the caller chose is the tie-break —
+ * except with `outside: 'hold'` (deletes), where every task left on a cycle is held instead.
  */
 export interface OrderedPoolOptions<K> {
   /** Every task once, earliest first; a repeated key is ignored. */
@@ -101,7 +102,23 @@ export function runOrdered<K>(options: OrderedPoolOptions<K>): Promise<OrderedPo
         if (state.get(keys[p]) === 'pending') return keys[p]
       }
       // Nothing ready: only a cycle (or running prerequisites) can cause this. Break a cycle only when idle.
-      if (running === 0 && pending > 0) return keys.find(k => state.get(k) === 'pending')
+      if (running === 0 && pending > 0) {
+        // For deletes a cycle must never be broken: whichever goes first leaves the other listing a deleted
+        // manifest. The caller (DeleteGraph) holds loops itself; this is the pool's own last line.
+        if (options.outside === 'hold') {
+          const left = keys.filter(k => state.get(k) === 'pending')
+          const roots = left.map(k =>
+            (options.after.get(k) ?? []).find(p => p !== k && state.get(p) === 'pending')
+          )
+          left.forEach((k, i) => {
+            state.set(k, 'held')
+            held.set(k, roots[i] ?? k)
+          })
+          pending -= left.length
+          return undefined
+        }
+        return keys.find(k => state.get(k) === 'pending')
+      }
       return undefined
     }
 
