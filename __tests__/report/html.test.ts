@@ -25,6 +25,15 @@ describe('renderSummaryHtml', () => {
     expect(html).not.toContain('```')
   })
 
+  it('turns no bare address from data into a link: www., https://, e-mail, <autolink>', () => {
+    const html = renderSummaryHtml(
+      '| tag |\n| --- |\n| <code>www.evil.example</code> |\n\nfailed: https://evil.example/x a@b.co <https://evil.example/y>\n'
+    )
+    expect(html).not.toContain('<a ')
+    expect(html).toContain('www.evil.example')
+    expect(html).toContain('https://evil.example/x')
+  })
+
   it('loads Mermaid only when asked to', () => {
     const html = renderSummaryHtml(md, { mermaidScript: 'https://example.invalid/mermaid.mjs' })
     expect(html).toContain(

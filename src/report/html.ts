@@ -62,6 +62,11 @@ const STYLE = `
 export function renderSummaryHtml(markdown: string, opts: HtmlOptions = {}): string {
   const marked = new Marked({
     gfm: true,
+    // Bare `www.…`, `https://…` and `a@b` text is data (a tag, a server message), never a link.
+    tokenizer: {
+      url: () => undefined,
+      autolink: () => undefined
+    },
     renderer: {
       code(token: Tokens.Code) {
         if (token.lang !== 'mermaid') return false
