@@ -50489,9 +50489,21 @@ function annotationText(text) {
 ;// CONCATENATED MODULE: ./lib/log/actionsLog.js
 
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_IN_FILE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 function props(p) {
-    // `file` stays as it is: it must name the file to annotate, and @actions/core encodes it as a property.
-    return p && p.title !== undefined ? { ...p, title: logText(p.title) } : p;
+    if (!p)
+        return p;
+    // `file` must name the file to annotate as it is, and @actions/core encodes `%`, CR, LF, `:` and `,` in it;
+    // a name that would still carry `##[` or another control character into the line is left out (the message
+    // names the file, escaped).
+    const { file, ...rest } = p;
+    const safeFile = file !== undefined && !file.includes('##[') && !UNSAFE_IN_FILE.test(file);
+    return {
+        ...rest,
+        ...(rest.title !== undefined ? { title: logText(rest.title) } : {}),
+        ...(safeFile ? { file } : {})
+    };
 }
 /**
  * The one way the action writes to the runner's log: every line passes {@link logText}, so no file name, tag,
@@ -57206,8 +57218,21 @@ function runOrdered(options) {
                     return keys[p];
             }
             // Nothing ready: only a cycle (or running prerequisites) can cause this. Break a cycle only when idle.
-            if (running === 0 && pending > 0)
+            if (running === 0 && pending > 0) {
+                // For deletes a cycle must never be broken: whichever goes first leaves the other listing a deleted
+                // manifest. The caller (DeleteGraph) holds loops itself; this is the pool's own last line.
+                if (options.outside === 'hold') {
+                    const left = keys.filter(k => state.get(k) === 'pending');
+                    const roots = left.map(k => (options.after.get(k) ?? []).find(p => p !== k && state.get(p) === 'pending'));
+                    left.forEach((k, i) => {
+                        state.set(k, 'held');
+                        held.set(k, roots[i] ?? k);
+                    });
+                    pending -= left.length;
+                    return undefined;
+                }
                 return keys.find(k => state.get(k) === 'pending');
+            }
             return undefined;
         };
         const settle = (key, ok) => {

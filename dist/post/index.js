@@ -29466,9 +29466,21 @@ function annotationText(text) {
 ;// CONCATENATED MODULE: ./lib/log/actionsLog.js
 
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_IN_FILE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 function props(p) {
-    // `file` stays as it is: it must name the file to annotate, and @actions/core encodes it as a property.
-    return p && p.title !== undefined ? { ...p, title: logText(p.title) } : p;
+    if (!p)
+        return p;
+    // `file` must name the file to annotate as it is, and @actions/core encodes `%`, CR, LF, `:` and `,` in it;
+    // a name that would still carry `##[` or another control character into the line is left out (the message
+    // names the file, escaped).
+    const { file, ...rest } = p;
+    const safeFile = file !== undefined && !file.includes('##[') && !UNSAFE_IN_FILE.test(file);
+    return {
+        ...rest,
+        ...(rest.title !== undefined ? { title: logText(rest.title) } : {}),
+        ...(safeFile ? { file } : {})
+    };
 }
 /**
  * The one way the action writes to the runner's log: every line passes {@link logText}, so no file name, tag,
