@@ -1,4 +1,5 @@
 import type { Logger } from '../log/Logger.js'
+import { formatCount, PROGRESS_INTERVAL_MS, ProgressLine } from '../log/progress.js'
 import type { PackageRef, PackageVersion } from '../model/PackageVersion.js'
 import type { PackagesApi } from './PackagesApi.js'
 
@@ -26,6 +27,8 @@ export interface ListingCheckOptions {
   /** Listings at most (the first and up to two more). Default 3. */
   readonly maxAttempts?: number
   readonly logger?: Logger
+  /** The run's clock for progress lines (`listed 3,400 of 10,000 versions`, at most every 5 s). */
+  readonly now?: () => number
 }
 
 /**
@@ -48,11 +51,18 @@ export async function listVersionsChecked(
   for (let attempt = 1; ; attempt++) {
     const byId = new Map<number, PackageVersion>()
     let repeated = 0
+    const progress = options.logger
+      ? new ProgressLine(options.logger, options.now ?? Date.now, PROGRESS_INTERVAL_MS)
+      : undefined
     for await (const page of packages.listVersions(pkg)) {
       for (const v of page) {
         if (byId.has(v.id)) repeated++
         byId.set(v.id, v)
       }
+      progress?.report(
+        () =>
+          `${pkg.name}: listed ${formatCount(byId.size)}${before !== undefined ? ` of ${formatCount(before)}` : ''} versions`
+      )
     }
     const after = await count()
     const problems: string[] = []
