@@ -49983,29 +49983,10 @@ class Translator {
     /** `{a,b}` or `{1..3}` starting at i, or undefined when it is not one (then `{` is a literal). */
     brace(i, to) {
         const s = this.s;
-        let depth = 0;
-        const commas = [];
-        let end = -1;
-        for (let j = i; j < to; j++) {
-            const c = s[j];
-            if (c === '\\') {
-                j++;
-                continue;
-            }
-            if (c === '{')
-                depth++;
-            else if (c === '}') {
-                depth--;
-                if (depth === 0) {
-                    end = j;
-                    break;
-                }
-            }
-            else if (c === ',' && depth === 1)
-                commas.push(j);
-        }
-        if (end < 0)
+        const group = this.group(i, to, '{', '}', ',');
+        if (!group)
             return undefined;
+        const { end, separators: commas } = group;
         if (commas.length === 0) {
             const items = expandRange(s.slice(i + 1, end));
             if (!items)
@@ -50018,32 +49999,39 @@ class Translator {
             alts.push(this.range(bounds[k] + 1, bounds[k + 1]));
         return { re2: `(?:${alts.join('|')})`, end: end + 1 };
     }
-    /** `?(…)`, `*(…)`, `+(…)`, `@(…)` starting at i; `!(…)` is refused; undefined when unclosed. */
-    extglob(i, to) {
+    /**
+     * The group opened at `open` (s[open] is `opener`): where it closes and its top-level separators, skipping
+     * escaped characters and nested groups; undefined when it does not close before `to`.
+     */
+    group(open, to, opener, closer, separator) {
         const s = this.s;
         let depth = 0;
-        const bars = [];
-        let end = -1;
-        for (let j = i + 1; j < to; j++) {
+        const separators = [];
+        for (let j = open; j < to; j++) {
             const c = s[j];
             if (c === '\\') {
                 j++;
                 continue;
             }
-            if (c === '(')
+            if (c === opener)
                 depth++;
-            else if (c === ')') {
+            else if (c === closer) {
                 depth--;
-                if (depth === 0) {
-                    end = j;
-                    break;
-                }
+                if (depth === 0)
+                    return { end: j, separators };
             }
-            else if (c === '|' && depth === 1)
-                bars.push(j);
+            else if (c === separator && depth === 1)
+                separators.push(j);
         }
-        if (end < 0)
+        return undefined;
+    }
+    /** `?(…)`, `*(…)`, `+(…)`, `@(…)` starting at i; `!(…)` is refused; undefined when unclosed. */
+    extglob(i, to) {
+        const s = this.s;
+        const group = this.group(i + 1, to, '(', ')', '|');
+        if (!group)
             return undefined;
+        const { end, separators: bars } = group;
         const kind = s[i];
         if (kind === '!') {
             throw new PatternError('The negated extglob `!(…)` is not supported; to keep tags out of a deletion, list them in `keep-tags` (keep wins over delete).');

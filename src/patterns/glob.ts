@@ -194,25 +194,9 @@ class Translator {
   /** `{a,b}` or `{1..3}` starting at i, or undefined when it is not one (then `{` is a literal). */
   private brace(i: number, to: number): { re2: string; end: number } | undefined {
     const s = this.s
-    let depth = 0
-    const commas: number[] = []
-    let end = -1
-    for (let j = i; j < to; j++) {
-      const c = s[j]
-      if (c === '\\') {
-        j++
-        continue
-      }
-      if (c === '{') depth++
-      else if (c === '}') {
-        depth--
-        if (depth === 0) {
-          end = j
-          break
-        }
-      } else if (c === ',' && depth === 1) commas.push(j)
-    }
-    if (end < 0) return undefined
+    const group = this.group(i, to, '{', '}', ',')
+    if (!group) return undefined
+    const { end, separators: commas } = group
     if (commas.length === 0) {
       const items = expandRange(s.slice(i + 1, end))
       if (!items) return undefined
@@ -224,28 +208,41 @@ class Translator {
     return { re2: `(?:${alts.join('|')})`, end: end + 1 }
   }
 
-  /** `?(…)`, `*(…)`, `+(…)`, `@(…)` starting at i; `!(…)` is refused; undefined when unclosed. */
-  private extglob(i: number, to: number): { re2: string; end: number } | undefined {
+  /**
+   * The group opened at `open` (s[open] is `opener`): where it closes and its top-level separators, skipping
+   * escaped characters and nested groups; undefined when it does not close before `to`.
+   */
+  private group(
+    open: number,
+    to: number,
+    opener: string,
+    closer: string,
+    separator: string
+  ): { end: number; separators: number[] } | undefined {
     const s = this.s
     let depth = 0
-    const bars: number[] = []
-    let end = -1
-    for (let j = i + 1; j < to; j++) {
+    const separators: number[] = []
+    for (let j = open; j < to; j++) {
       const c = s[j]
       if (c === '\\') {
         j++
         continue
       }
-      if (c === '(') depth++
-      else if (c === ')') {
+      if (c === opener) depth++
+      else if (c === closer) {
         depth--
-        if (depth === 0) {
-          end = j
-          break
-        }
-      } else if (c === '|' && depth === 1) bars.push(j)
+        if (depth === 0) return { end: j, separators }
+      } else if (c === separator && depth === 1) separators.push(j)
     }
-    if (end < 0) return undefined
+    return undefined
+  }
+
+  /** `?(…)`, `*(…)`, `+(…)`, `@(…)` starting at i; `!(…)` is refused; undefined when unclosed. */
+  private extglob(i: number, to: number): { re2: string; end: number } | undefined {
+    const s = this.s
+    const group = this.group(i + 1, to, '(', ')', '|')
+    if (!group) return undefined
+    const { end, separators: bars } = group
     const kind = s[i]
     if (kind === '!') {
       throw new PatternError(
