@@ -42031,7 +42031,7 @@ module.exports = {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(34396);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(24478);
 /* istanbul ignore next */
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -42041,7 +42041,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 34396:
+/***/ 24478:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42922,6 +42922,7 @@ function createOctokit(settings) {
             retryAfterBaseValue: 1000 * scale,
             onSecondaryRateLimit: (retryAfter, options, _o, n) => {
                 const again = n < settings.retries;
+                settings.onSecondaryLimit?.();
                 log.warning(`GitHub secondary rate limit on ${options.method} ${options.url}: ` +
                     (again
                         ? `waiting ${retryAfter} s as asked, then retry ${n + 1}/${settings.retries}`
@@ -50124,6 +50125,51 @@ class PackageGlobs {
     }
 }
 //# sourceMappingURL=packageGlobs.js.map
+;// CONCATENATED MODULE: ./lib/github/parallelPages.js
+
+/**
+ * GitHub's secondary limits for REST (docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api):
+ * at most 100 concurrent requests and 900 points a minute (a GET is 1). GitHub recommends serial requests, so the
+ * listing keeps to a modest 10 at once and to 500 pages a rolling minute, which leaves the rest of the minute's
+ * points to the manifest-independent REST calls of the same run.
+ */
+const LIST_CONCURRENCY = 10;
+const LIST_PAGES_PER_MINUTE = 500;
+/**
+ * Pages `first`..`last`, requested up to `concurrency` ahead of the consumer and yielded in page order. The
+ * window refills only when the consumer asks for the next page, so a consumer that stops early costs at most
+ * the pages already in flight; their failures are then dropped, as nobody waits for them.
+ */
+async function* pagesInOrder(first, last, fetchPage, options) {
+    const now = options.now ?? Date.now;
+    const pending = new Map();
+    const starts = [];
+    const pace = async () => {
+        for (;;) {
+            const t = now();
+            while (starts.length > 0 && starts[0] <= t - options.minuteMs)
+                starts.shift();
+            if (starts.length < options.perMinute) {
+                starts.push(t);
+                return;
+            }
+            await sleep(starts[0] + options.minuteMs - t + 1);
+        }
+    };
+    let next = first;
+    for (let page = first; page <= last; page++) {
+        while (next <= last && pending.size < Math.max(1, options.backedOff() ? 1 : options.concurrency)) {
+            await pace();
+            const request = fetchPage(next);
+            request.catch(() => { });
+            pending.set(next++, request);
+        }
+        const result = await pending.get(page);
+        pending.delete(page);
+        yield result;
+    }
+}
+//# sourceMappingURL=parallelPages.js.map
 ;// CONCATENATED MODULE: ./lib/github/RateBudgetTracker.js
 function RateBudgetTracker_int(headers, name) {
     const value = headers.get(name);
@@ -50172,6 +50218,7 @@ class RateBudgetTracker {
 
 
 
+
 const PER_PAGE = 100;
 const DELETED_HINT = 'the version is not restorable: it was not deleted, was deleted more than 30 days ago, or its digest was ' +
     'pushed again since';
@@ -50182,8 +50229,11 @@ class PackagesClient {
     tracker = new RateBudgetTracker();
     logger;
     requests = 0;
+    secondaryLimits = 0;
+    timeScale;
     constructor(options) {
         this.logger = options.logger ?? silentLogger;
+        this.timeScale = options.timeScale ?? 1;
         const transport = createTransport({
             dispatcher: options.dispatcher,
             timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -50206,12 +50256,19 @@ class PackagesClient {
             maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds ?? 60,
             writeGapMs: options.writeGapMs ?? DEFAULT_WRITE_GAP_MS,
             writeConcurrency: options.writeConcurrency ?? 1,
-            random: options.random
+            random: options.random,
+            onSecondaryLimit: () => {
+                this.secondaryLimits++;
+            }
         });
         this.owners = new OwnerResolver(this.octokit);
     }
     get requestCount() {
         return this.requests;
+    }
+    /** Secondary-limit answers so far (each retried by plugin-throttling as `retry-after` asks). */
+    get secondaryLimitCount() {
+        return this.secondaryLimits;
     }
     get budget() {
         return this.tracker.budget;
@@ -50285,21 +50342,27 @@ class PackagesClient {
             throw this.explain(error, 'read', describePackage(pkg), route.tokenKind);
         }
     }
-    async *listVersions(pkg, state = 'active') {
+    async *listVersions(pkg, state = 'active', options = {}) {
         const route = await this.owners.resolve(pkg.owner);
         if (state === 'deleted' && route.kind === 'user') {
             throw new Error(`Deleted versions of ${describePackage(pkg)} cannot be listed with this token: GitHub lists deleted ` +
                 `versions only through /orgs/… and /user/… (a token of ${pkg.owner} itself).`);
         }
         const target = describePackage(pkg);
-        const pages = this.octokit.paginate.iterator(`GET ${route.prefix}/packages/{package_type}/{package_name}/versions`, {
+        const endpoint = `GET ${route.prefix}/packages/{package_type}/{package_name}/versions`;
+        const params = {
             ...route.params,
             package_type: 'container',
             package_name: pkg.name,
             per_page: PER_PAGE,
             // The /users/{username} variant declares no `state` parameter in GitHub's OpenAPI description.
             ...(route.kind === 'user' ? {} : { state })
-        });
+        };
+        if ((options.concurrency ?? 1) > 1) {
+            yield* this.listVersionsParallel(endpoint, params, target, route.tokenKind, options.concurrency ?? 1);
+            return;
+        }
+        const pages = this.octokit.paginate.iterator(endpoint, params);
         const iterator = pages[Symbol.asyncIterator]();
         for (;;) {
             let next;
@@ -50312,6 +50375,47 @@ class PackagesClient {
             if (next.done)
                 return;
             yield toVersions(next.value.data, target);
+        }
+    }
+    /**
+     * The first page tells how many there are (`link: rel="last"`); the others are then requested `concurrency`
+     * at once, at most LIST_PAGES_PER_MINUTE a minute, and one at a time after any secondary-limit answer.
+     * Pages are yielded in order. A last page that still links a next one (versions pushed meanwhile) is
+     * followed one page at a time, as a sequential listing would.
+     */
+    async *listVersionsParallel(route, params, target, tokenKind, concurrency) {
+        const fetchPage = async (page) => {
+            try {
+                const response = await this.octokit.request(route, { ...params, page });
+                return { versions: toVersions(response.data, target), link: response.headers.link };
+            }
+            catch (error) {
+                throw this.explain(error, 'list versions', target, tokenKind);
+            }
+        };
+        const first = await fetchPage(1);
+        yield first.versions;
+        const last = linkedPage(first.link, 'last') ?? 1;
+        let link = first.link;
+        let page = 1;
+        if (last > 1) {
+            const signalsBefore = this.secondaryLimits;
+            const pages = pagesInOrder(2, last, fetchPage, {
+                concurrency,
+                perMinute: LIST_PAGES_PER_MINUTE,
+                minuteMs: 60_000 * this.timeScale,
+                backedOff: () => this.secondaryLimits > signalsBefore
+            });
+            for await (const p of pages) {
+                link = p.link;
+                yield p.versions;
+            }
+            page = last;
+        }
+        while (linkedPage(link, 'next') !== undefined) {
+            const p = await fetchPage(++page);
+            link = p.link;
+            yield p.versions;
         }
     }
     async getVersion(pkg, id) {
@@ -50392,6 +50496,25 @@ class PackagesClient {
         }
         return new GitHubApiError(operation, target, status, message);
     }
+}
+/** The `page` of a `link` header's URL with relation `rel` (RFC 8288), when it is a plain positive integer. */
+function linkedPage(link, rel) {
+    if (!link)
+        return undefined;
+    for (const part of link.split(',')) {
+        const m = /^\s*<([^>]*)>\s*;\s*rel="([^"]*)"\s*$/.exec(part);
+        if (!m || !m[2].split(/\s+/).includes(rel))
+            continue;
+        let page;
+        try {
+            page = new URL(m[1]).searchParams.get('page');
+        }
+        catch {
+            return undefined;
+        }
+        return page !== null && /^[1-9]\d{0,6}$/.test(page) ? Number(page) : undefined;
+    }
+    return undefined;
 }
 /** The server's words without Octokit's documentation-url suffix. */
 function serverMessage(error) {
@@ -57537,6 +57660,41 @@ function message(error) {
     return error instanceof Error ? error.message : String(error);
 }
 //# sourceMappingURL=Untag.js.map
+;// CONCATENATED MODULE: ./lib/log/progress.js
+/** Listing and reading: a line at most this often (issue 18). */
+const PROGRESS_INTERVAL_MS = 5_000;
+/** Deleting: a line at the start and at least this often while deletes run. */
+const DELETE_PROGRESS_INTERVAL_MS = 60_000;
+const progress_count = new Intl.NumberFormat('en-US');
+/** `3400` → `3,400`, as the progress lines print counts. */
+function formatCount(n) {
+    return progress_count.format(n);
+}
+/**
+ * Rate-limits progress lines on the run's clock (injected, so tests need no real waiting): `report` logs only
+ * when `intervalMs` has passed since the last line, the first call included only when `immediate` is set.
+ */
+class ProgressLine {
+    logger;
+    now;
+    intervalMs;
+    last;
+    constructor(logger, now, intervalMs, immediate = false) {
+        this.logger = logger;
+        this.now = now;
+        this.intervalMs = intervalMs;
+        this.last = immediate ? Number.NEGATIVE_INFINITY : now();
+    }
+    /** Logs `line()` when due; the line is built only then. */
+    report(line) {
+        const t = this.now();
+        if (t - this.last < this.intervalMs)
+            return;
+        this.last = t;
+        this.logger.info(line());
+    }
+}
+//# sourceMappingURL=progress.js.map
 ;// CONCATENATED MODULE: ./lib/execute/Executor.js
 
 
@@ -57546,7 +57704,7 @@ function message(error) {
 
 
 
-const PROGRESS_EVERY = 50;
+
 /**
  * Carries out one package's plan. Never throws: whatever goes wrong ends up in the result (`failed`,
  * `refused`, `remaining`, `stoppedReason`) so one package's trouble does not stop the others.
@@ -57573,15 +57731,22 @@ async function execute(initial, deps) {
     let untagged = [];
     let stoppedReason;
     let gate;
-    // Per-delete lines are the report's job (with every annotation); a long run still shows it is moving.
-    let lastProgress = 0;
-    const progress = () => {
+    // Per-delete lines are the report's job (with every annotation); a long run still shows it is moving: a
+    // line when deletes start, then at least once a minute (done, left, rate), and one when the last is done.
+    let deleting;
+    let deletesStarted = 0;
+    const progressLine = () => {
         const done = deleted.length + gone.length;
-        const total = plan.deleteOrder.length;
-        if (done === total || done - lastProgress >= PROGRESS_EVERY) {
-            lastProgress = done;
-            logger.info(`${deps.pkg.name}: ${done} of ${total} planned deletes done`);
-        }
+        const left = Math.max(0, plan.deleteOrder.length - done);
+        const minutes = (now() - deletesStarted) / 60_000;
+        const rate = minutes > 0 ? Math.round(done / minutes) : 0;
+        return `${deps.pkg.name}: deletes ${formatCount(done)} done, ${formatCount(left)} left, ${formatCount(rate)} a minute`;
+    };
+    const progress = () => {
+        if (deleted.length + gone.length === plan.deleteOrder.length)
+            logger.info(progressLine());
+        else
+            deleting?.report(progressLine);
     };
     const finish = () => ({
         packageName: deps.pkg.name,
@@ -57712,6 +57877,10 @@ async function execute(initial, deps) {
         /** Set when a delete shows that no further request can succeed (rate limit gone, token rejected). */
         let halt;
         const interrupted = [];
+        deletesStarted = now();
+        deleting = new ProgressLine(logger, now, DELETE_PROGRESS_INTERVAL_MS);
+        if (order.length > 0)
+            logger.info(`${deps.pkg.name}: deleting ${formatCount(order.length)} ${order.length === 1 ? 'version' : 'versions'}`);
         const pool = await runOrdered({
             order,
             after: graph.after,
@@ -59318,19 +59487,30 @@ async function fetchAll(source, repository, versions, nextFetches, options = {})
             return { facts, rounds: round - 1, truncated: false };
         if (round > maxRounds)
             return { facts, rounds: round - 1, truncated: true };
-        const results = await Promise.all(wanted.map(digest => source.fetchManifest(repository, digest)));
+        const readBefore = facts.size;
+        const known = readBefore + wanted.length;
+        let readInRound = 0;
+        const onRead = options.onRead;
+        const results = await Promise.all(wanted.map(digest => {
+            const read = source.fetchManifest(repository, digest);
+            return onRead ? read.finally(() => onRead(readBefore + ++readInRound, known)) : read;
+        }));
         wanted.forEach((digest, i) => facts.set(digest, results[i]));
         options.onRound?.(round, wanted.length);
     }
 }
 //# sourceMappingURL=fetchAll.js.map
 ;// CONCATENATED MODULE: ./lib/github/checkedListing.js
+
+
 /**
  * Lists every version of `pkg` and checks the listing against the package's `version_count` read before and
  * after it (GET package: https://docs.github.com/en/rest/packages/packages#get-a-package-for-an-organization)
  * and against ids seen twice. A listing moved when an id came twice, the count changed, or the unique
  * versions listed differ from the count. A moved listing is read again; the count read after one attempt is
- * the "before" of the next. Cost per attempt: the list pages plus one GET package (two on the first).
+ * the "before" of the next. Cost per attempt: the list pages plus one GET package (two on the first). Pages
+ * after the first are read in parallel; a push or delete meanwhile shifts rows between pages just as it does
+ * between sequential reads, so the repeated ids and the counts are as telling either way.
  */
 async function listVersionsChecked(packages, pkg, options = {}) {
     const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
@@ -59340,12 +59520,19 @@ async function listVersionsChecked(packages, pkg, options = {}) {
     for (let attempt = 1;; attempt++) {
         const byId = new Map();
         let repeated = 0;
-        for await (const page of packages.listVersions(pkg)) {
+        const progress = options.logger
+            ? new ProgressLine(options.logger, options.now ?? Date.now, PROGRESS_INTERVAL_MS)
+            : undefined;
+        const pages = packages.listVersions(pkg, 'active', {
+            concurrency: options.concurrency ?? LIST_CONCURRENCY
+        });
+        for await (const page of pages) {
             for (const v of page) {
                 if (byId.has(v.id))
                     repeated++;
                 byId.set(v.id, v);
             }
+            progress?.report(() => `${pkg.name}: listed ${formatCount(byId.size)}${before !== undefined ? ` of ${formatCount(before)}` : ''} versions`);
         }
         const after = await count();
         const problems = [];
@@ -59381,6 +59568,7 @@ function repositoryOf(pkg) {
 
 
 
+
 /**
  * Deletes in flight at once. GitHub counts deletes against its content-creation limit (80 a minute); the
  * client spaces them out, so more in flight would only queue inside the client, where a cancel cannot drop them.
@@ -59388,10 +59576,13 @@ function repositoryOf(pkg) {
 const DELETE_CONCURRENCY = 2;
 /** Lists, reads and plans one package: pure planning on facts gathered here. */
 async function planPackage(ctx, pkg) {
-    const listing = await listVersionsChecked(ctx.packages, pkg, { logger: ctx.logger });
+    const listing = await listVersionsChecked(ctx.packages, pkg, { logger: ctx.logger, now: ctx.now });
     const versions = listing.versions;
     ctx.logger.debug(`${pkg.name}: ${versions.length} versions listed`);
-    const { facts, rounds, truncated } = await fetchAll(ctx.registry, repositoryOf(pkg), versions, nextFetches);
+    const reading = new ProgressLine(ctx.logger, ctx.now, PROGRESS_INTERVAL_MS);
+    const { facts, rounds, truncated } = await fetchAll(ctx.registry, repositoryOf(pkg), versions, nextFetches, {
+        onRead: (read, known) => reading.report(() => `${pkg.name}: read ${formatCount(read)} of ${formatCount(known)} manifests`)
+    });
     ctx.logger.debug(`${pkg.name}: ${facts.size} manifests read in ${rounds} rounds${truncated ? ' (truncated)' : ''}`);
     const repoState = await ctx.repoState?.forVersions(versions, ctx.budget);
     const p = plan({

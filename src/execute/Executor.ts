@@ -23,8 +23,7 @@ import { findMovedTags, tagsToRecheck, type MovedTag } from './Preflight.js'
 import type { RequestBudget } from './RequestBudget.js'
 import { untag, type UntagRequest } from './Untag.js'
 import { listedTags } from './WriteBarrier.js'
-
-const PROGRESS_EVERY = 50
+import { DELETE_PROGRESS_INTERVAL_MS, formatCount, ProgressLine } from '../log/progress.js'
 
 /** A plan together with the manifests it was made from (they tell the executor who references whom). */
 export interface PlannedPackage {
@@ -102,15 +101,20 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
   let untagged: UntagResult[] = []
   let stoppedReason: string | undefined
   let gate: BarrierGate | undefined
-  // Per-delete lines are the report's job (with every annotation); a long run still shows it is moving.
-  let lastProgress = 0
-  const progress = (): void => {
+  // Per-delete lines are the report's job (with every annotation); a long run still shows it is moving: a
+  // line when deletes start, then at least once a minute (done, left, rate), and one when the last is done.
+  let deleting: ProgressLine | undefined
+  let deletesStarted = 0
+  const progressLine = (): string => {
     const done = deleted.length + gone.length
-    const total = plan.deleteOrder.length
-    if (done === total || done - lastProgress >= PROGRESS_EVERY) {
-      lastProgress = done
-      logger.info(`${deps.pkg.name}: ${done} of ${total} planned deletes done`)
-    }
+    const left = Math.max(0, plan.deleteOrder.length - done)
+    const minutes = (now() - deletesStarted) / 60_000
+    const rate = minutes > 0 ? Math.round(done / minutes) : 0
+    return `${deps.pkg.name}: deletes ${formatCount(done)} done, ${formatCount(left)} left, ${formatCount(rate)} a minute`
+  }
+  const progress = (): void => {
+    if (deleted.length + gone.length === plan.deleteOrder.length) logger.info(progressLine())
+    else deleting?.report(progressLine)
   }
 
   const finish = (): ExecutionResult => ({
@@ -246,6 +250,12 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
     /** Set when a delete shows that no further request can succeed (rate limit gone, token rejected). */
     let halt: string | undefined
     const interrupted: number[] = []
+    deletesStarted = now()
+    deleting = new ProgressLine(logger, now, DELETE_PROGRESS_INTERVAL_MS)
+    if (order.length > 0)
+      logger.info(
+        `${deps.pkg.name}: deleting ${formatCount(order.length)} ${order.length === 1 ? 'version' : 'versions'}`
+      )
     const pool = await runOrdered<number>({
       order,
       after: graph.after,

@@ -26,10 +26,22 @@ export type DeleteOutcome =
   /** GitHub refuses on principle (last tagged version, > 5,000 downloads, no permission): report, not fatal. */
   | { readonly kind: 'refused'; readonly status: number; readonly message: string }
 
+export interface ListVersionsOptions {
+  /** Pages in flight at once after the first. Default 1: one after another, lazily. */
+  readonly concurrency?: number
+}
+
 export interface PackagesApi {
   listPackages(owner: string, nameGlobs: readonly string[]): Promise<PackageInfo[]>
-  /** Streams pages of at most 100 versions; each page is requested exactly once. */
-  listVersions(pkg: PackageRef, state?: 'active' | 'deleted'): AsyncIterable<PackageVersion[]>
+  /**
+   * Streams pages of at most 100 versions, in page order; each page is requested exactly once (retries aside).
+   * With `concurrency` above 1, later pages are requested that many at once ahead of the consumer.
+   */
+  listVersions(
+    pkg: PackageRef,
+    state?: 'active' | 'deleted',
+    options?: ListVersionsOptions
+  ): AsyncIterable<PackageVersion[]>
   getVersion(pkg: PackageRef, id: number): Promise<PackageVersion | undefined>
   /**
    * The package's `version_count` as GET package answers it now (undefined: not reported, or the package is

@@ -15,7 +15,14 @@ import {
 import { createOctokit, DEFAULT_WRITE_GAP_MS, type GitHubClient } from './octokit.js'
 import { OwnerResolver, type OwnerRoute } from './OwnerResolver.js'
 import { PackageGlobs } from './packageGlobs.js'
-import type { DeleteOutcome, PackageInfo, PackagesApi, RateBudget } from './PackagesApi.js'
+import type {
+  DeleteOutcome,
+  ListVersionsOptions,
+  PackageInfo,
+  PackagesApi,
+  RateBudget
+} from './PackagesApi.js'
+import { LIST_PAGES_PER_MINUTE, pagesInOrder } from './parallelPages.js'
 import { RateBudgetTracker } from './RateBudgetTracker.js'
 
 export interface PackagesClientOptions {
@@ -74,9 +81,12 @@ export class PackagesClient implements PackagesApi {
   private readonly tracker = new RateBudgetTracker()
   private readonly logger: Logger
   private requests = 0
+  private secondaryLimits = 0
+  private readonly timeScale: number
 
   constructor(options: PackagesClientOptions) {
     this.logger = options.logger ?? silentLogger
+    this.timeScale = options.timeScale ?? 1
     const transport = createTransport({
       dispatcher: options.dispatcher,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -99,13 +109,21 @@ export class PackagesClient implements PackagesApi {
       maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds ?? 60,
       writeGapMs: options.writeGapMs ?? DEFAULT_WRITE_GAP_MS,
       writeConcurrency: options.writeConcurrency ?? 1,
-      random: options.random
+      random: options.random,
+      onSecondaryLimit: () => {
+        this.secondaryLimits++
+      }
     })
     this.owners = new OwnerResolver(this.octokit)
   }
 
   get requestCount(): number {
     return this.requests
+  }
+
+  /** Secondary-limit answers so far (each retried by plugin-throttling as `retry-after` asks). */
+  get secondaryLimitCount(): number {
+    return this.secondaryLimits
   }
 
   get budget(): RateBudget {
@@ -190,7 +208,8 @@ export class PackagesClient implements PackagesApi {
 
   async *listVersions(
     pkg: PackageRef,
-    state: 'active' | 'deleted' = 'active'
+    state: 'active' | 'deleted' = 'active',
+    options: ListVersionsOptions = {}
   ): AsyncIterable<PackageVersion[]> {
     const route = await this.owners.resolve(pkg.owner)
     if (state === 'deleted' && route.kind === 'user') {
@@ -200,17 +219,20 @@ export class PackagesClient implements PackagesApi {
       )
     }
     const target = describePackage(pkg)
-    const pages = this.octokit.paginate.iterator(
-      `GET ${route.prefix}/packages/{package_type}/{package_name}/versions`,
-      {
-        ...route.params,
-        package_type: 'container',
-        package_name: pkg.name,
-        per_page: PER_PAGE,
-        // The /users/{username} variant declares no `state` parameter in GitHub's OpenAPI description.
-        ...(route.kind === 'user' ? {} : { state })
-      }
-    )
+    const endpoint = `GET ${route.prefix}/packages/{package_type}/{package_name}/versions`
+    const params = {
+      ...route.params,
+      package_type: 'container',
+      package_name: pkg.name,
+      per_page: PER_PAGE,
+      // The /users/{username} variant declares no `state` parameter in GitHub's OpenAPI description.
+      ...(route.kind === 'user' ? {} : { state })
+    }
+    if ((options.concurrency ?? 1) > 1) {
+      yield* this.listVersionsParallel(endpoint, params, target, route.tokenKind, options.concurrency ?? 1)
+      return
+    }
+    const pages = this.octokit.paginate.iterator(endpoint, params)
     const iterator = pages[Symbol.asyncIterator]()
     for (;;) {
       let next: IteratorResult<{ data: unknown }>
@@ -221,6 +243,53 @@ export class PackagesClient implements PackagesApi {
       }
       if (next.done) return
       yield toVersions(next.value.data, target)
+    }
+  }
+
+  /**
+   * The first page tells how many there are (`link: rel="last"`); the others are then requested `concurrency`
+   * at once, at most LIST_PAGES_PER_MINUTE a minute, and one at a time after any secondary-limit answer.
+   * Pages are yielded in order. A last page that still links a next one (versions pushed meanwhile) is
+   * followed one page at a time, as a sequential listing would.
+   */
+  private async *listVersionsParallel(
+    route: string,
+    params: Record<string, unknown>,
+    target: string,
+    tokenKind: TokenKind,
+    concurrency: number
+  ): AsyncIterable<PackageVersion[]> {
+    const fetchPage = async (page: number): Promise<{ versions: PackageVersion[]; link?: string }> => {
+      try {
+        const response = await this.octokit.request(route, { ...params, page })
+        return { versions: toVersions(response.data, target), link: response.headers.link }
+      } catch (error) {
+        throw this.explain(error, 'list versions', target, tokenKind)
+      }
+    }
+    const first = await fetchPage(1)
+    yield first.versions
+    const last = linkedPage(first.link, 'last') ?? 1
+    let link = first.link
+    let page = 1
+    if (last > 1) {
+      const signalsBefore = this.secondaryLimits
+      const pages = pagesInOrder(2, last, fetchPage, {
+        concurrency,
+        perMinute: LIST_PAGES_PER_MINUTE,
+        minuteMs: 60_000 * this.timeScale,
+        backedOff: () => this.secondaryLimits > signalsBefore
+      })
+      for await (const p of pages) {
+        link = p.link
+        yield p.versions
+      }
+      page = last
+    }
+    while (linkedPage(link, 'next') !== undefined) {
+      const p = await fetchPage(++page)
+      link = p.link
+      yield p.versions
     }
   }
 
@@ -319,6 +388,23 @@ export class PackagesClient implements PackagesApi {
     }
     return new GitHubApiError(operation, target, status, message)
   }
+}
+
+/** The `page` of a `link` header's URL with relation `rel` (RFC 8288), when it is a plain positive integer. */
+function linkedPage(link: string | undefined, rel: 'last' | 'next'): number | undefined {
+  if (!link) return undefined
+  for (const part of link.split(',')) {
+    const m = /^\s*<([^>]*)>\s*;\s*rel="([^"]*)"\s*$/.exec(part)
+    if (!m || !m[2].split(/\s+/).includes(rel)) continue
+    let page: string | null
+    try {
+      page = new URL(m[1]).searchParams.get('page')
+    } catch {
+      return undefined
+    }
+    return page !== null && /^[1-9]\d{0,6}$/.test(page) ? Number(page) : undefined
+  }
+  return undefined
 }
 
 /** The server's words without Octokit's documentation-url suffix. */

@@ -1,6 +1,8 @@
 import type { Logger } from '../log/Logger.js'
+import { formatCount, PROGRESS_INTERVAL_MS, ProgressLine } from '../log/progress.js'
 import type { PackageRef, PackageVersion } from '../model/PackageVersion.js'
 import type { PackagesApi } from './PackagesApi.js'
+import { LIST_CONCURRENCY } from './parallelPages.js'
 
 /**
  * A version listing checked for movement. GitHub pages "list package versions" by offset (`page`), so a
@@ -26,6 +28,10 @@ export interface ListingCheckOptions {
   /** Listings at most (the first and up to two more). Default 3. */
   readonly maxAttempts?: number
   readonly logger?: Logger
+  /** The run's clock for progress lines (`listed 3,400 of 10,000 versions`, at most every 5 s). */
+  readonly now?: () => number
+  /** List pages in flight at once after the first (parallelPages.ts). Default LIST_CONCURRENCY (10). */
+  readonly concurrency?: number
 }
 
 /**
@@ -33,7 +39,9 @@ export interface ListingCheckOptions {
  * after it (GET package: https://docs.github.com/en/rest/packages/packages#get-a-package-for-an-organization)
  * and against ids seen twice. A listing moved when an id came twice, the count changed, or the unique
  * versions listed differ from the count. A moved listing is read again; the count read after one attempt is
- * the "before" of the next. Cost per attempt: the list pages plus one GET package (two on the first).
+ * the "before" of the next. Cost per attempt: the list pages plus one GET package (two on the first). Pages
+ * after the first are read in parallel; a push or delete meanwhile shifts rows between pages just as it does
+ * between sequential reads, so the repeated ids and the counts are as telling either way.
  */
 export async function listVersionsChecked(
   packages: PackagesApi,
@@ -48,11 +56,21 @@ export async function listVersionsChecked(
   for (let attempt = 1; ; attempt++) {
     const byId = new Map<number, PackageVersion>()
     let repeated = 0
-    for await (const page of packages.listVersions(pkg)) {
+    const progress = options.logger
+      ? new ProgressLine(options.logger, options.now ?? Date.now, PROGRESS_INTERVAL_MS)
+      : undefined
+    const pages = packages.listVersions(pkg, 'active', {
+      concurrency: options.concurrency ?? LIST_CONCURRENCY
+    })
+    for await (const page of pages) {
       for (const v of page) {
         if (byId.has(v.id)) repeated++
         byId.set(v.id, v)
       }
+      progress?.report(
+        () =>
+          `${pkg.name}: listed ${formatCount(byId.size)}${before !== undefined ? ` of ${formatCount(before)}` : ''} versions`
+      )
     }
     const after = await count()
     const problems: string[] = []

@@ -26,6 +26,8 @@ export interface OctokitSettings {
   /** Writes in flight at once. */
   readonly writeConcurrency: number
   readonly random?: () => number
+  /** Told of every secondary-limit answer (403/429 with a "secondary rate limit" message), retried or not. */
+  readonly onSecondaryLimit?: () => void
 }
 
 /**
@@ -92,6 +94,7 @@ export function createOctokit(settings: OctokitSettings): GitHubClient {
           n: number
         ) => {
           const again = n < settings.retries
+          settings.onSecondaryLimit?.()
           log.warning(
             `GitHub secondary rate limit on ${options.method} ${options.url}: ` +
               (again

@@ -16,6 +16,8 @@ export interface FetchAllOptions {
   readonly maxRounds?: number
   /** Called after each round with the number of digests it read (progress for long runs). */
   readonly onRound?: (round: number, fetched: number) => void
+  /** Called as each manifest read ends: manifests read so far, and those read or wanted so far. */
+  readonly onRead?: (read: number, known: number) => void
   /** Final rounds that read again the manifests whose reads failed for a reason other than 404. Default 1. */
   readonly retryFailed?: number
 }
@@ -57,7 +59,16 @@ export async function fetchAll(
     }
     if (wanted.length === 0) return { facts, rounds: round - 1, truncated: false }
     if (round > maxRounds) return { facts, rounds: round - 1, truncated: true }
-    const results = await Promise.all(wanted.map(digest => source.fetchManifest(repository, digest)))
+    const readBefore = facts.size
+    const known = readBefore + wanted.length
+    let readInRound = 0
+    const onRead = options.onRead
+    const results = await Promise.all(
+      wanted.map(digest => {
+        const read = source.fetchManifest(repository, digest)
+        return onRead ? read.finally(() => onRead(readBefore + ++readInRound, known)) : read
+      })
+    )
     wanted.forEach((digest, i) => facts.set(digest, results[i]))
     options.onRound?.(round, wanted.length)
   }

@@ -8,6 +8,7 @@ import { fetchAll } from '../registry/fetchAll.js'
 import type { PackageReport } from '../report/RunReport.js'
 import { listVersionsChecked } from '../github/checkedListing.js'
 import { listedTags } from '../execute/WriteBarrier.js'
+import { formatCount, PROGRESS_INTERVAL_MS, ProgressLine } from '../log/progress.js'
 import { repositoryOf, type RunContext } from './RunContext.js'
 
 /**
@@ -22,10 +23,20 @@ export interface PrunedPackage extends PackageReport {
 
 /** Lists, reads and plans one package: pure planning on facts gathered here. */
 export async function planPackage(ctx: RunContext, pkg: PackageRef): Promise<PlannedPackage> {
-  const listing = await listVersionsChecked(ctx.packages, pkg, { logger: ctx.logger })
+  const listing = await listVersionsChecked(ctx.packages, pkg, { logger: ctx.logger, now: ctx.now })
   const versions = listing.versions
   ctx.logger.debug(`${pkg.name}: ${versions.length} versions listed`)
-  const { facts, rounds, truncated } = await fetchAll(ctx.registry, repositoryOf(pkg), versions, nextFetches)
+  const reading = new ProgressLine(ctx.logger, ctx.now, PROGRESS_INTERVAL_MS)
+  const { facts, rounds, truncated } = await fetchAll(
+    ctx.registry,
+    repositoryOf(pkg),
+    versions,
+    nextFetches,
+    {
+      onRead: (read, known) =>
+        reading.report(() => `${pkg.name}: read ${formatCount(read)} of ${formatCount(known)} manifests`)
+    }
+  )
   ctx.logger.debug(
     `${pkg.name}: ${facts.size} manifests read in ${rounds} rounds${truncated ? ' (truncated)' : ''}`
   )
