@@ -1,0 +1,146 @@
+/**
+ * Dry-run speed at 1,000, 10,000 and 100,000 versions and 0 / 50 ms latency: wall time, the action process's
+ * CPU time and peak memory, and the listing and reading requests against the minimum. Meant to be run on two
+ * builds and compared (the before/after table of docs/benchmarks.md, "Speed at real latency"):
+ *
+ *   npx tsx bench/speed.ts [--sizes 1000,10000,100000] [--latency 0,50] [--repeat 2] > after.json
+ *   npx tsx bench/speed.ts --compare before.json after.json [--write]
+ *
+ * The first form prints JSON (one object per case); a build older than this script can be measured by
+ * copying this file and lib/dryRun.ts into its checkout. The second renders the table, and with --write
+ * replaces its section of docs/benchmarks.md.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { bestDryRun, fixture, type DryRun } from './lib/dryRun.js'
+
+export interface SpeedCase {
+  readonly size: number
+  readonly latencyMs: number
+  readonly wallMs: number
+  readonly cpuMs: number
+  readonly maxRssKiB: number
+  /** Version-list pages and manifest reads sent (retries included). */
+  readonly listAndRead: number
+  /** The least pages and reads any tool needs (docs/benchmarks.md, "The minimum request count"). */
+  readonly minimum: number
+  /** Every request the simulator saw from the action. */
+  readonly requests: number
+}
+
+interface SpeedRun {
+  readonly label: string
+  readonly machine: string
+  readonly cases: SpeedCase[]
+}
+
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(name)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+
+function numbers(value: string | undefined, fallback: number[]): number[] {
+  if (value === undefined) return fallback
+  const list = value.split(',').map(s => Number(s.trim()))
+  if (list.some(x => !Number.isInteger(x) || x < 0)) throw new Error(`not a list of whole numbers: ${value}`)
+  return list
+}
+
+function toCase(run: DryRun): SpeedCase {
+  return {
+    size: run.size,
+    latencyMs: run.latencyMs,
+    wallMs: Math.round(run.child.wallMs),
+    cpuMs: Math.round(run.child.cpuMs),
+    maxRssKiB: run.child.maxRssKiB,
+    listAndRead: run.counts.pages + run.counts.reads,
+    minimum: run.minimum.pages + run.minimum.reads,
+    requests: run.counts.rest + run.counts.registry
+  }
+}
+
+async function measure(): Promise<void> {
+  const sizes = numbers(argument('--sizes'), [1_000, 10_000, 100_000])
+  const latencies = numbers(argument('--latency'), [0, 50])
+  const cases: SpeedCase[] = []
+  for (const size of sizes) {
+    const pkg = fixture(size)
+    for (const latencyMs of latencies) {
+      const repeat = Number(argument('--repeat') ?? (size <= 10_000 ? 2 : 1))
+      const c = toCase(await bestDryRun(pkg, latencyMs, repeat))
+      process.stderr.write(
+        `${size} versions, ${latencyMs} ms: ${(c.wallMs / 1000).toFixed(1)} s wall, ` +
+          `${(c.cpuMs / 1000).toFixed(1)} s CPU, ${Math.round(c.maxRssKiB / 1024)} MiB, ` +
+          `${c.listAndRead}/${c.minimum} list+read\n`
+      )
+      cases.push(c)
+    }
+  }
+  const cpus = os.cpus()
+  const run: SpeedRun = {
+    label: argument('--label') ?? 'build',
+    machine: `${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    cases
+  }
+  console.log(JSON.stringify(run, null, 2))
+}
+
+const s = (ms: number): string => (ms / 1000).toFixed(1)
+const mib = (kib: number): string => String(Math.round(kib / 1024))
+const n = (x: number): string => x.toLocaleString('en-US')
+
+function table(before: SpeedRun, after: SpeedRun): string {
+  const rows = [
+    '| Versions | Latency | Wall before (s) | Wall after (s) | Speed-up | CPU before (s) | CPU after (s) | ' +
+      'List + read before / after / minimum | Peak RSS before (MiB) | Peak RSS after (MiB) |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+  ]
+  for (const a of after.cases) {
+    const b = before.cases.find(c => c.size === a.size && c.latencyMs === a.latencyMs)
+    if (!b) continue
+    rows.push(
+      `| ${n(a.size)} | ${a.latencyMs} ms | ${s(b.wallMs)} | ${s(a.wallMs)} | ${(b.wallMs / a.wallMs).toFixed(1)}× | ` +
+        `${s(b.cpuMs)} | ${s(a.cpuMs)} | ${n(b.listAndRead)} / ${n(a.listAndRead)} / ${n(a.minimum)} | ` +
+        `${mib(b.maxRssKiB)} | ${mib(a.maxRssKiB)} |`
+    )
+  }
+  return rows.join('\n')
+}
+
+async function compare(): Promise<void> {
+  const i = process.argv.indexOf('--compare')
+  const [before, after] = [process.argv[i + 1], process.argv[i + 2]].map(
+    file => JSON.parse(readFileSync(file, 'utf8')) as SpeedRun
+  )
+  const body = [
+    '## Speed at real latency: before and after',
+    '',
+    `Dry runs of \`scaleScenario\` (the policy of the tables above), the action in a child process against the ` +
+      `loopback simulator, latency added to every answer; the fastest of the repeats. Before: ${before.label}; ` +
+      `after: ${after.label}. Machine: ${after.machine}. CPU is the action process's user + system time ` +
+      `(the simulator runs in the benchmark's process and does not count). Reproduce with \`npx tsx bench/speed.ts\` ` +
+      '(see its header).',
+    '',
+    table(before, after)
+  ].join('\n')
+  console.log(body)
+  if (!process.argv.includes('--write')) return
+  const path = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'benchmarks.md')
+  let text = readFileSync(path, 'utf8')
+  const head = '## Speed at real latency: before and after\n'
+  const start = text.indexOf(head)
+  if (start < 0) text = `${text.trimEnd()}\n\n${body}\n`
+  else {
+    const next = text.indexOf('\n## ', start + head.length)
+    text = text.slice(0, start) + body + '\n' + (next < 0 ? '' : text.slice(next))
+  }
+  const prettier = await import('prettier')
+  const options = (await prettier.resolveConfig(path)) ?? {}
+  writeFileSync(path, await prettier.format(text, { ...options, filepath: path }))
+  process.stderr.write(`wrote ${path}\n`)
+}
+
+if (process.argv.includes('--compare')) await compare()
+else await measure()
