@@ -132,14 +132,18 @@ export async function dryRun(pkg: FixturePackage, latencyMs: number, cacheDir?: 
   }
 }
 
-/** The fastest of `times` runs; every run must have sent the same requests (the action is deterministic). */
+/**
+ * The fastest of `times` runs; every run must have sent the same requests (the action is deterministic), bar
+ * registry tokens: a token is renewed after 45 s of its assumed minute, so a slower run may need one more.
+ */
 export async function bestDryRun(pkg: FixturePackage, latencyMs: number, times: number): Promise<DryRun> {
   let best: DryRun | undefined
   const walls: number[] = []
   for (let i = 0; i < times; i++) {
     const r = await dryRun(pkg, latencyMs)
     walls.push(r.child.wallMs)
-    if (best && JSON.stringify(best.counts) !== JSON.stringify(r.counts)) {
+    const same = (c: Counts): string => JSON.stringify({ ...c, tokens: 0, registry: c.registry - c.tokens })
+    if (best && same(best.counts) !== same(r.counts)) {
       throw new Error(
         `two dry runs of ${r.size} versions sent different requests: ${JSON.stringify([best.counts, r.counts])}`
       )
