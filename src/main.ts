@@ -83,12 +83,15 @@ export async function run(overrides: RunOverrides = {}): Promise<void> {
       timeScale: overrides.timeScale,
       onSecret: value => core.setSecret(value)
     })
+    // Created before the first request, and asked before every attempt: listing, parallel pages and retries
+    // count against an explicit budget too.
+    const budget = RequestBudget.create(packages, settings.requestBudget)
+    packages.limitRequests(() => budget.admit())
     const ctx: RunContext = {
       settings,
       packages,
       registry,
-      // Created before the first request so listing counts against an explicit budget too.
-      budget: RequestBudget.create(packages, settings.requestBudget),
+      budget,
       signal: cancellation.signal,
       logger: actionsLog,
       now: overrides.now ?? Date.now,

@@ -1,12 +1,48 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RateBudget } from '../../src/github/PackagesApi.js'
-import { RequestBudget } from '../../src/execute/RequestBudget.js'
+import { RequestBudget, retryReserve } from '../../src/execute/RequestBudget.js'
 
 function source(requestCount = 0, budget: RateBudget = {}) {
   return { requestCount, budget }
 }
 
 describe('RequestBudget', () => {
+  it('admit counts attempts as they are admitted: ten started together at one left let one through', () => {
+    const s = source(0)
+    const b = RequestBudget.create(s, 5)
+    for (let i = 0; i < 4; i++) expect(b.admit()).toBeUndefined()
+    // None of these has reached the transport yet (requestCount still 0): the count is the budget's own.
+    const answers = Array.from({ length: 10 }, () => b.admit())
+    expect(answers.filter(a => a === undefined)).toHaveLength(1)
+    expect(answers[1]).toBe('request-budget of 5 REST requests used up (5 sent)')
+    expect(b.tryAcquire()).toBe(false)
+  })
+
+  it('reservations stop short of the limit by the retry reserve; admit alone may use it', () => {
+    expect([0, 99, 100, 250, 400, 10_000].map(retryReserve)).toEqual([0, 0, 1, 2, 4, 4])
+    const s = source(0)
+    const b = RequestBudget.create(s, 400)
+    let reserved = 0
+    while (b.tryAcquire()) {
+      reserved++
+      expect(b.admit()).toBeUndefined()
+      s.requestCount++
+      b.release()
+    }
+    expect(reserved).toBe(396)
+    expect(b.exhausted).toMatch(
+      /^request-budget of 400 REST requests used up \(396 sent, 4 kept for retries\)$/
+    )
+    // Four retries still go out; the fifth would cross the limit.
+    for (let i = 0; i < 4; i++) expect(b.admit()).toBeUndefined()
+    expect(b.admit()).toMatch(/^request-budget of 400/)
+  })
+
+  it('without an explicit budget admit never refuses', () => {
+    const b = RequestBudget.create(source(0, { limit: 5000, remaining: 1 }))
+    for (let i = 0; i < 50; i++) expect(b.admit()).toBeUndefined()
+  })
+
   it('an explicit budget counts REST requests from its creation, in-flight reservations included', () => {
     const s = source(40)
     const b = RequestBudget.create(s, 3)

@@ -1,4 +1,4 @@
-import { AuthenticationError, RateLimitError } from '../github/errors.js'
+import { AuthenticationError, RateLimitError, RequestBudgetError } from '../github/errors.js'
 import type { PackagesApi } from '../github/PackagesApi.js'
 import { silentLogger, type Logger } from '../log/Logger.js'
 import type { PackageRef } from '../model/PackageVersion.js'
@@ -367,6 +367,21 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
               return false
           }
         } catch (error) {
+          if (error instanceof RequestBudgetError && !error.retry) {
+            // Refused before it left: like a budget stop at the gate, the version stays in the backlog.
+            halt ??= error.message
+            interrupted.push(id)
+            await answered({ outcome: 'rate-limited', message: error.message })
+            return false
+          }
+          if (error instanceof RequestBudgetError) {
+            // A retry refused: the first attempt failed and may still have taken effect, so this is a failed
+            // delete (journal: "may have happened"), and the run stops there as for any budget stop.
+            halt ??= error.message
+            await answered({ outcome: 'failed', message: `${error.message}; the delete was not retried` })
+            failed.push({ versionId: id, digest, error: `${error.message}; the delete was not retried` })
+            return false
+          }
           if (error instanceof RateLimitError) {
             // Not this version's fault: it stays in the backlog, and the run stops like a budget stop.
             halt ??= `primary rate limit used up: ${error.message}`

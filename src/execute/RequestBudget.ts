@@ -10,6 +10,15 @@ export interface BudgetSource {
 export const DEFAULT_RESERVE_FRACTION = 0.1
 
 /**
+ * Requests of an explicit budget kept for retries (at most 4, 1 per 100): reservations stop short of the limit
+ * by this much, so a retry of the last reserved deletes still fits, and only a run of retries larger than the
+ * reserve meets the hard stop below.
+ */
+export function retryReserve(limit: number): number {
+  return Math.min(4, Math.floor(limit / 100))
+}
+
+/**
  * The REST request budget of one run (shared by every package of the run). Registry reads never count: they
  * are not part of the REST rate limit.
  *
@@ -23,10 +32,17 @@ export const DEFAULT_RESERVE_FRACTION = 0.1
  * Concurrent callers reserve requests with `tryAcquire` and hand them back with `release` when the request has
  * settled; reserved-but-unsettled requests count as spent, so the budget may stop up to `concurrency`
  * requests early, never late.
+ *
+ * Reservations alone cannot hold an explicit budget: pages listed in parallel and retries are requests nobody
+ * reserved. So the REST client asks `admit` before every attempt it sends (PackagesClient.limitRequests), and
+ * the budget refuses the one that would cross `limit`: the hard stop. `admit` counts synchronously, so
+ * attempts started together cannot all slip through on the same count.
  */
 export class RequestBudget {
   private readonly base: number
   private pending = 0
+  /** Attempts `admit` let through; ahead of `used` by those not yet at the transport. */
+  private admitted = 0
   private stopReason?: string
 
   private constructor(
@@ -53,6 +69,25 @@ export class RequestBudget {
   /** REST requests sent since the budget was created (retries included). */
   get used(): number {
     return this.source.requestCount - this.base
+  }
+
+  /** Requests sent or admitted and about to be: what the budget counts as spent. */
+  private get spent(): number {
+    return Math.max(this.used, this.admitted)
+  }
+
+  /**
+   * Asked by the REST client right before it sends an attempt (first or retry). Undefined lets it go and
+   * counts it; a reason refuses it, and the budget stays exhausted. Only an explicit `limit` refuses here:
+   * the primary rate limit has the client's own throttling.
+   */
+  admit(): string | undefined {
+    if (this.limit !== undefined && this.spent + 1 > this.limit) {
+      this.stopReason ??= this.usedUp()
+      return this.stopReason
+    }
+    this.admitted = this.spent + 1
+    return undefined
   }
 
   /** Set once the budget refused a request: why the run stopped. */
@@ -86,9 +121,8 @@ export class RequestBudget {
   }
 
   private refusal(n: number): string | undefined {
-    if (this.limit !== undefined && this.used + this.pending + n > this.limit) {
-      const inFlight = this.pending > 0 ? `, ${this.pending} in flight` : ''
-      return `request-budget of ${this.limit} REST requests used up (${this.used} sent${inFlight})`
+    if (this.limit !== undefined && this.spent + this.pending + n > this.limit - retryReserve(this.limit)) {
+      return this.usedUp()
     }
     const { limit, remaining, reset } = this.source.budget
     if (remaining === undefined) return undefined
@@ -102,6 +136,13 @@ export class RequestBudget {
         : `primary rate limit used up: ${remaining} requests left${when}`
     }
     return undefined
+  }
+
+  private usedUp(): string {
+    const inFlight = this.pending > 0 ? `, ${this.pending} in flight` : ''
+    const kept = retryReserve(this.limit ?? 0)
+    const reserve = kept > 0 ? `, ${kept} kept for retries` : ''
+    return `request-budget of ${this.limit} REST requests used up (${this.spent} sent${inFlight}${reserve})`
   }
 
   describe(): string {

@@ -83,6 +83,7 @@ export class PackagesClient implements PackagesApi {
   private requests = 0
   private secondaryLimits = 0
   private readonly timeScale: number
+  private admit?: () => string | undefined
 
   constructor(options: PackagesClientOptions) {
     this.logger = options.logger ?? silentLogger
@@ -112,13 +113,22 @@ export class PackagesClient implements PackagesApi {
       random: options.random,
       onSecondaryLimit: () => {
         this.secondaryLimits++
-      }
+      },
+      admit: () => this.admit?.()
     })
     this.owners = new OwnerResolver(this.octokit)
   }
 
   get requestCount(): number {
     return this.requests
+  }
+
+  /**
+   * Every attempt from now on, retries and parallel pages included, is first put to `admit` (the run's
+   * RequestBudget); one it refuses is not sent and fails with RequestBudgetError.
+   */
+  limitRequests(admit: () => string | undefined): void {
+    this.admit = admit
   }
 
   /** Secondary-limit answers so far (each retried by plugin-throttling as `retry-after` asks). */

@@ -90,6 +90,20 @@ export class RateLimitError extends Error {
   }
 }
 
+/**
+ * The run's request budget refused to send a REST attempt (RequestBudget.admit). `retry` says whether an
+ * earlier attempt of the same request was sent: a write's effect is then unknown.
+ */
+export class RequestBudgetError extends Error {
+  constructor(
+    reason: string,
+    readonly retry: boolean
+  ) {
+    super(reason)
+    this.name = 'RequestBudgetError'
+  }
+}
+
 /** Any other REST failure, with the request named (never its headers). */
 export class GitHubApiError extends Error {
   constructor(

@@ -5,6 +5,7 @@ import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
 import type { Logger } from '../log/Logger.js'
 import { sleep } from '../http/sleep.js'
+import { RequestBudgetError } from './errors.js'
 import { USER_AGENT, type Transport } from '../http/transport.js'
 
 export type GitHubClient = ReturnType<typeof getOctokit>
@@ -28,6 +29,8 @@ export interface OctokitSettings {
   readonly random?: () => number
   /** Told of every secondary-limit answer (403/429 with a "secondary rate limit" message), retried or not. */
   readonly onSecondaryLimit?: () => void
+  /** Asked right before every attempt, retries included: a reason refuses it (RequestBudgetError). */
+  readonly admit?: () => string | undefined
 }
 
 /**
@@ -61,6 +64,10 @@ export function createOctokit(settings: OctokitSettings): GitHubClient {
       const retryCount = Number((options.request as { retryCount?: number } | undefined)?.retryCount ?? 0)
       // plugin-retry waits retryCount² seconds; add up to half of that again, at random.
       if (retryCount > 0) await sleep(random() * 500 * retryCount ** 2 * scale)
+      // Innermost, after every wait: the budget sees each attempt just before it leaves. The error has no
+      // `status`, so neither plugin retries it.
+      const refused = settings.admit?.()
+      if (refused !== undefined) throw new RequestBudgetError(refused, retryCount > 0)
       return request(options)
     })
   }

@@ -160,7 +160,7 @@ export const ACTION_INPUTS = [
   {
     name: 'request-budget',
     description:
-      'Most REST requests this run may make; the rest of the backlog is left for the next run. Empty means stop while 10 % of the primary rate limit remains.'
+      'Most REST requests this run may send, list pages and retries included: a request that would cross it is not sent (deletes stop up to 4 short, 1 per 100, to leave room for retries), and the rest of the backlog is left for the next run. Empty means stop while 10 % of the primary rate limit remains.'
   },
   {
     name: 'protect-pinned',

@@ -17,12 +17,17 @@ import { policyWithPins } from '../pins/pinnedPolicy.js'
 import type { Plan } from '../planner/Plan.js'
 import { emitAnnotations, emitLog, emitOutputs, writeStepSummary } from '../report/publish.js'
 import type { PackageReport, RunReport } from '../report/RunReport.js'
+import { RequestBudgetError } from '../github/errors.js'
 import { prunePackage } from './prune.js'
 import type { RunContext } from './RunContext.js'
 import { selectPackages } from './selectPackages.js'
 import { validateAll } from './runValidate.js'
 
-/** A package that failed before it had a plan: an empty plan, and the error as the reason it stopped. */
+/**
+ * A package that stopped before it had a plan: an empty plan, and why. The request budget running out (before
+ * the package started, or while it was listed) is an orderly stop the next run continues; anything else is
+ * an error.
+ */
 function failedBeforePlanning(name: string, error: unknown, dryRun: boolean): PackageReport {
   const plan: Plan = { packageName: name, decisions: [], deleteOrder: [], warnings: [] }
   const execution: ExecutionResult = {
@@ -34,7 +39,10 @@ function failedBeforePlanning(name: string, error: unknown, dryRun: boolean): Pa
     failed: [],
     remaining: [],
     untagged: [],
-    stoppedReason: `error: ${(error as Error).message}`,
+    stoppedReason:
+      error instanceof RequestBudgetError
+        ? `${error.message}; not planned`
+        : `error: ${(error as Error).message}`,
     restRequests: 0,
     registryRequests: 0
   }
@@ -58,6 +66,14 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
   const at = (): string => new Date(ctx.now()).toISOString()
   for (const info of selected) {
     if (ctx.signal.aborted || writer.failed) break
+    const spent = ctx.budget.exhausted
+    if (spent !== undefined) {
+      // Listing it would cross the budget: an orderly stop, the package waits for the next run.
+      const stopped = failedBeforePlanning(info.name, new RequestBudgetError(spent, false), settings.dryRun)
+      reports.push(stopped)
+      writer.record(packageEndRecords(info.name, stopped.execution!, at()))
+      continue
+    }
     try {
       await ctx.manifestCache?.restore(info)
       const policy = policyWithPins(settings.policy, pinnedDigestsFor(pins, info.name))
@@ -72,7 +88,14 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
       pinned.push(...outcomes)
       await ctx.manifestCache?.save(info, pruned)
     } catch (error) {
-      actionsLog.error(`${info.name}: ${(error as Error).message}`, { title: `Package ${info.name} failed` })
+      if (error instanceof RequestBudgetError)
+        actionsLog.warning(`${info.name}: ${error.message}; not planned`, {
+          title: `Package ${info.name} not planned`
+        })
+      else
+        actionsLog.error(`${info.name}: ${(error as Error).message}`, {
+          title: `Package ${info.name} failed`
+        })
       const failed = failedBeforePlanning(info.name, error, settings.dryRun)
       reports.push(failed)
       writer.record(packageEndRecords(info.name, failed.execution!, at()))
