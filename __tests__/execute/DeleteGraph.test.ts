@@ -3,15 +3,7 @@ import { buildDeleteGraph } from '../../src/execute/DeleteGraph.js'
 import { execute, type ExecuteDeps } from '../../src/execute/Executor.js'
 import { RequestBudget } from '../../src/execute/RequestBudget.js'
 import { sha256Digest } from '../../src/model/Manifest.js'
-import {
-  FakePackages,
-  FakeRegistry,
-  FakeStore,
-  PKG,
-  manifestsOf,
-  planOf,
-  type StoredVersion
-} from './fakes.js'
+import { FakePackages, FakeStore, manifestsOf, planOf, type StoredVersion, executeDeps } from './fakes.js'
 
 const LAST_TAGGED = 'You cannot delete the last tagged version of a package.'
 
@@ -25,17 +17,7 @@ async function run(store: FakeStore, del: StoredVersion[], extra: Partial<Execut
     log.push(`end ${id}`)
   }
   const plan = planOf(store, del)
-  const result = await execute(plan, {
-    packages,
-    registry: new FakeRegistry(store),
-    pkg: PKG,
-    repository: 'acme/app',
-    dryRun: false,
-    budget: RequestBudget.create(packages),
-    manifests: manifestsOf(store),
-    concurrency: 4,
-    ...extra
-  })
+  const result = await execute(plan, executeDeps(store, packages, { concurrency: 4, ...extra }))
   return { result, packages, log, plan }
 }
 

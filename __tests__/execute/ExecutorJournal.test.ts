@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { DeleteJournal } from '../../src/execute/ExecutionResult.js'
 import { execute, type ExecuteDeps } from '../../src/execute/Executor.js'
-import { RequestBudget } from '../../src/execute/RequestBudget.js'
-import { FakePackages, FakeRegistry, FakeStore, PKG, manifestsOf, planOf } from './fakes.js'
+import { FakePackages, FakeStore, planOf, executeDeps } from './fakes.js'
 
 /** Five loose untagged images, all planned for deletion, and a log shared by the journal and the API. */
 function world(journal: (log: string[]) => DeleteJournal) {
@@ -14,17 +13,7 @@ function world(journal: (log: string[]) => DeleteJournal) {
   packages.onDelete = id => {
     log.push(`DELETE ${id}`)
   }
-  const deps: ExecuteDeps = {
-    packages,
-    registry: new FakeRegistry(store),
-    pkg: PKG,
-    repository: 'acme/app',
-    dryRun: false,
-    budget: RequestBudget.create(packages),
-    manifests: manifestsOf(store),
-    concurrency: 1,
-    journal: journal(log)
-  }
+  const deps: ExecuteDeps = executeDeps(store, packages, { concurrency: 1, journal: journal(log) })
   return { plan: planOf(store, versions), deps, log, versions }
 }
 

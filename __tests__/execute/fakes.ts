@@ -11,6 +11,8 @@ import type { Action, Decision, Role } from '../../src/planner/Decision.js'
 import type { ManifestFact } from '../../src/model/ManifestFact.js'
 import type { Plan } from '../../src/planner/Plan.js'
 import type { ManifestSource } from '../../src/registry/ManifestSource.js'
+import type { ExecuteDeps } from '../../src/execute/Executor.js'
+import { RequestBudget } from '../../src/execute/RequestBudget.js'
 
 export interface StoredVersion {
   id: number
@@ -283,6 +285,24 @@ export function planOf(store: FakeStore, del: StoredVersion[], extra: Partial<Pl
 }
 
 export const PKG: PackageRef = { owner: 'acme', name: 'app' }
+
+/** A real run of package PKG over the store's fakes, with an unlimited budget; `extra` overrides any field. */
+export function executeDeps(
+  store: FakeStore,
+  packages: FakePackages,
+  extra: Partial<ExecuteDeps> = {}
+): ExecuteDeps {
+  return {
+    packages,
+    registry: new FakeRegistry(store),
+    pkg: PKG,
+    repository: 'acme/app',
+    dryRun: false,
+    budget: RequestBudget.create(packages),
+    manifests: manifestsOf(store),
+    ...extra
+  }
+}
 
 export function memoryLogger(): {
   lines: string[]

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { execute } from '../../src/execute/Executor.js'
-import { RequestBudget } from '../../src/execute/RequestBudget.js'
 import { listVersionsChecked } from '../../src/github/checkedListing.js'
 import type { PackagesApi } from '../../src/github/PackagesApi.js'
 import { ProgressLine } from '../../src/log/progress.js'
@@ -12,15 +11,7 @@ import type { PackageVersion } from '../../src/model/PackageVersion.js'
 import type { ManifestFact } from '../../src/model/ManifestFact.js'
 import { fetchAll } from '../../src/registry/fetchAll.js'
 import type { ManifestSource } from '../../src/registry/ManifestSource.js'
-import {
-  FakePackages,
-  FakeRegistry,
-  FakeStore,
-  PKG,
-  manifestsOf,
-  memoryLogger,
-  planOf
-} from '../execute/fakes.js'
+import { FakePackages, FakeStore, PKG, memoryLogger, planOf, executeDeps } from '../execute/fakes.js'
 
 function clock(start = 1_700_000_000_000) {
   let t = start
@@ -122,18 +113,10 @@ describe('delete progress', () => {
       return del(pkg, id)
     }
     const log = memoryLogger()
-    const result = await execute(planOf(store, orphans), {
-      packages,
-      registry: new FakeRegistry(store),
-      pkg: PKG,
-      repository: 'acme/app',
-      dryRun: false,
-      budget: RequestBudget.create(packages),
-      manifests: manifestsOf(store),
-      concurrency: 1,
-      logger: log,
-      now: c.now
-    })
+    const result = await execute(
+      planOf(store, orphans),
+      executeDeps(store, packages, { concurrency: 1, logger: log, now: c.now })
+    )
     expect(result.deleted).toHaveLength(20)
     const lines = log.lines.filter(l => /: delet(ing|es) /.test(l))
     expect(lines).toEqual([
