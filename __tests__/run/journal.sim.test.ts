@@ -20,7 +20,7 @@ import { parseOutputsFile } from '../../src/report/outputsFile.js'
 import { realisticScenario } from '../../src/sim/fixtures/scenarios.js'
 import type { VersionChange } from '../../src/sim/http.js'
 import { startSimulator, type Simulator } from '../../src/sim/server.js'
-import { runAction } from '../../bench/lib/actionRun.js'
+import { inputEnv, runAction, simInputs } from '../../bench/lib/actionRun.js'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
 const POLICY = { packages: 'app', 'delete-tags': '*', 'keep-n-tagged': '1', 'untagged-grace': '1d' }
@@ -79,16 +79,7 @@ function childAction(
     // tsx writes no cache files (they would count against the file size limit).
     TSX_DISABLE_CACHE: '1'
   }
-  const all: Record<string, string> = {
-    token: sim.token,
-    owner: 'acme',
-    'api-url': sim.apiUrl,
-    'registry-url': sim.registryUrl,
-    'registry-username': sim.login,
-    'upload-journal': 'false',
-    ...inputs
-  }
-  for (const [k, v] of Object.entries(all)) env[`INPUT_${k.toUpperCase()}`] = v
+  Object.assign(env, inputEnv(simInputs(sim, inputs)))
   // node itself runs the action (tsx as its loader), so a SIGKILL reaches the action's own process.
   const args = [
     '--import',

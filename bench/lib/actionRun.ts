@@ -42,29 +42,43 @@ export interface ActionRun {
 import { parseOutputsFile as parseOutputFile } from '../../src/report/outputsFile.js'
 export { parseOutputFile }
 
-/** Runs one prune/validate/restore and returns what a workflow would see. */
-export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
-  const { sim } = options
-  const dir = await mkdtemp(join(tmpdir(), 'ghcr-retention-run-'))
-  const outputFile = join(dir, 'output')
-  await writeFile(outputFile, '')
-  const inputs: Record<string, string> = {
+/**
+ * The inputs of a run against `sim`: its token, URLs and login, owner `acme`, no artifact upload; `inputs`
+ * adds to them or overrides them.
+ */
+export function simInputs(sim: Simulator, inputs: Readonly<Record<string, string>>): Record<string, string> {
+  return {
     token: sim.token,
     owner: 'acme',
     'api-url': sim.apiUrl,
     'registry-url': sim.registryUrl,
     'registry-username': sim.login,
     'upload-journal': 'false',
-    'journal-file': join(dir, 'journal.jsonl'),
-    ...options.inputs
+    ...inputs
   }
+}
+
+/** Inputs as the runner passes them: `INPUT_<NAME>`, spaces as underscores, upper case (@actions/core). */
+export function inputEnv(inputs: Readonly<Record<string, string>>): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [name, value] of Object.entries(inputs))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  return env
+}
+
+/** Runs one prune/validate/restore and returns what a workflow would see. */
+export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
+  const { sim } = options
+  const dir = await mkdtemp(join(tmpdir(), 'ghcr-retention-run-'))
+  const outputFile = join(dir, 'output')
+  await writeFile(outputFile, '')
+  const inputs = simInputs(sim, { 'journal-file': join(dir, 'journal.jsonl'), ...options.inputs })
   const env: Record<string, string> = { GITHUB_OUTPUT: outputFile, RUNNER_TEMP: dir }
   // @actions/core remembers the first GITHUB_STEP_SUMMARY it sees for the whole process: one file per process,
   // emptied before each run.
   const summaryFile = join(tmpdir(), `ghcr-retention-step-summary-${process.pid}.md`)
   if (options.stepSummary) await writeFile(summaryFile, '')
-  for (const [name, value] of Object.entries(inputs))
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  Object.assign(env, inputEnv(inputs))
 
   const saved = new Map<string, string | undefined>()
   for (const name of Object.keys(env)) saved.set(name, process.env[name])

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { parseJournal, type Journal } from '../../src/execute/Journal.js'
 import type { Simulator } from '../../src/sim/server.js'
 import type { ChildFigures } from './actionChild.js'
-import { parseOutputFile } from './actionRun.js'
+import { inputEnv, parseOutputFile, simInputs } from './actionRun.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -31,16 +31,6 @@ export async function runActionInChild(
   const resultFile = join(dir, 'figures.json')
   const journalFile = join(dir, 'journal.jsonl')
   await writeFile(outputFile, '')
-  const all: Record<string, string> = {
-    token: sim.token,
-    owner: 'acme',
-    'api-url': sim.apiUrl,
-    'registry-url': sim.registryUrl,
-    'registry-username': sim.login,
-    'upload-journal': 'false',
-    'journal-file': journalFile,
-    ...inputs
-  }
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -52,8 +42,7 @@ export async function runActionInChild(
     BENCH_REAL_NOW: String(Date.now()),
     ...extraEnv
   }
-  for (const [name, value] of Object.entries(all))
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+  Object.assign(env, inputEnv(simInputs(sim, { 'journal-file': journalFile, ...inputs })))
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'actionChild.ts')], {
