@@ -2,19 +2,14 @@
  * The CLI as a user runs it: `src/cli.ts` in a child process (through tsx, as `npx tsx src/cli.ts` would) with
  * the token in GITHUB_TOKEN, against the simulator on 127.0.0.1, from a checkout that pins a digest.
  */
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { parseJournal } from '../../src/execute/Journal.js'
 import { buildRealisticScenario } from '../../src/sim/fixtures/scenarios.js'
 import { startSimulator, type Simulator } from '../../src/sim/server.js'
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const TSX = path.join(root, 'node_modules/tsx/dist/cli.mjs')
-const CLI = path.join(root, 'src/cli.ts')
+import { spawnCli } from './spawnCli.js'
 
 let sim: Simulator
 let refs: Readonly<Record<string, string>>
@@ -46,31 +41,18 @@ interface CliRun {
   readonly restRequests: number
 }
 
-function cli(args: readonly string[], env: NodeJS.ProcessEnv = { GITHUB_TOKEN: sim.token }): Promise<CliRun> {
+async function cli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = { GITHUB_TOKEN: sim.token }
+): Promise<CliRun> {
   const from = sim.requests.length
-  return new Promise((resolve, reject) => {
-    // A clean environment: nothing of a surrounding runner (GITHUB_*, INPUT_*, ACTIONS_*) may leak in.
-    const child = spawn(process.execPath, [TSX, CLI, ...args], {
-      cwd: path.join(dir, 'checkout'),
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_PROXY: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', c => (stdout += c))
-    child.stderr.on('data', c => (stderr += c))
-    child.on('error', reject)
-    child.on('exit', code => {
-      const made = sim.requests.slice(from)
-      resolve({
-        code,
-        stdout,
-        stderr,
-        registryRequests: made.filter(r => r.side === 'registry').length,
-        restRequests: made.filter(r => r.side === 'rest').length
-      })
-    })
-  })
+  const exit = await spawnCli(args, path.join(dir, 'checkout'), env)
+  const made = sim.requests.slice(from)
+  return {
+    ...exit,
+    registryRequests: made.filter(r => r.side === 'registry').length,
+    restRequests: made.filter(r => r.side === 'rest').length
+  }
 }
 
 const base = (): string[] => [

@@ -2,19 +2,14 @@
  * Issue 17, item 4: a run with `untagged-grace: 0` in the moment between a multi-platform push's platform-image
  * upload and its index upload deletes nothing of the push (the CLI as a user runs it, against the simulator).
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import type { FixtureManifest } from '../../src/sim/fixtures/types.js'
 import { startSimulator, type Simulator } from '../../src/sim/server.js'
 import { fixture, image, index, type Built } from '../sim/simHelpers.js'
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const TSX = path.join(root, 'node_modules/tsx/dist/cli.mjs')
-const CLI = path.join(root, 'src/cli.ts')
+import { spawnCli, type CliExit } from './spawnCli.js'
 
 let sim: Simulator
 let dir: string
@@ -46,20 +41,8 @@ function now(m: Built, tags: readonly string[] = []): FixtureManifest {
   return { digest: m.digest, bytes: m.bytes, mediaType: m.mediaType, tags, createdAt: at, updatedAt: at }
 }
 
-function cli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, CLI, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_PROXY: '127.0.0.1', GITHUB_TOKEN: sim.token },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', c => (stdout += c))
-    child.stderr.on('data', c => (stderr += c))
-    child.on('error', reject)
-    child.on('exit', code => resolve({ code, stdout, stderr }))
-  })
+function cli(args: readonly string[]): Promise<CliExit> {
+  return spawnCli(args, dir, { GITHUB_TOKEN: sim.token })
 }
 
 it('keeps the platform images of a push in flight with untagged-grace 0, and the push completes', async () => {

@@ -6,21 +6,16 @@
  * simulator at real time; the race between two deletes runs the action in-process on the simulator's clock,
  * so a minute passes without waiting for it.
  */
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../bench/lib/actionRun.js'
 import { brokenTags } from '../../bench/lib/simTruth.js'
 import { FixtureBuilder, type MultiArchResult } from '../../src/sim/fixtures/FixtureBuilder.js'
 import type { RegistryMoves } from '../../src/sim/moves.js'
 import { startSimulator, type Simulator } from '../../src/sim/server.js'
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const TSX = path.join(root, 'node_modules/tsx/dist/cli.mjs')
-const CLI = path.join(root, 'src/cli.ts')
+import { spawnCli, type CliExit } from './spawnCli.js'
 
 let sim: Simulator | undefined
 let dir: string | undefined
@@ -69,40 +64,26 @@ const POLICY = ['--delete-tags', 'old-*', '--older-than', '30d'] as const
 function cli(
   s: Simulator,
   args: readonly string[]
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        TSX,
-        CLI,
-        '--owner',
-        'acme',
-        '--packages',
-        'app',
-        '--api-url',
-        s.apiUrl,
-        '--registry-url',
-        s.registryUrl,
-        '--registry-username',
-        s.login,
-        '--summary',
-        path.join(dir!, 'summary.md'),
-        ...args
-      ],
-      {
-        cwd: dir,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_PROXY: '127.0.0.1', GITHUB_TOKEN: s.token },
-        stdio: ['ignore', 'pipe', 'pipe']
-      }
-    )
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', c => (stdout += c))
-    child.stderr.on('data', c => (stderr += c))
-    child.on('error', reject)
-    child.on('exit', code => resolve({ code, stdout, stderr }))
-  })
+): Promise<CliExit> {
+  return spawnCli(
+    [
+      '--owner',
+      'acme',
+      '--packages',
+      'app',
+      '--api-url',
+      s.apiUrl,
+      '--registry-url',
+      s.registryUrl,
+      '--registry-username',
+      s.login,
+      '--summary',
+      path.join(dir!, 'summary.md'),
+      ...args
+    ],
+    dir!,
+    { GITHUB_TOKEN: s.token }
+  )
 }
 
 /**

@@ -6,23 +6,12 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../bench/lib/actionRun.js'
-import { brokenTagNames, checkRun, snapshot, type Findings } from '../../bench/lib/simTruth.js'
+import { brokenTagNames, checkRun, snapshot, NO_FINDINGS } from '../../bench/lib/simTruth.js'
 import type { Simulator } from '../../src/sim/server.js'
 import { NAME, OWNER, POLICY, reportDrill, startDrillSimulator } from './drillSetup.js'
 
 const SEED = 31337
 const BUDGET = 400
-
-const NO_FINDINGS: Findings = {
-  keptLost: [],
-  closureLost: [],
-  brokenTags: [],
-  movedTags: [],
-  unplannedDeletes: [],
-  reportedNotDeleted: [],
-  deletedNotReported: [],
-  plannedUnaccounted: []
-}
 
 let sim: Simulator | undefined
 afterAll(async () => sim?.close())

@@ -10,7 +10,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { runAction } from '../../bench/lib/actionRun.js'
-import { brokenTagNames, checkRun, snapshot, type Findings } from '../../bench/lib/simTruth.js'
+import { brokenTagNames, checkRun, snapshot, NO_FINDINGS } from '../../bench/lib/simTruth.js'
 import type { Simulator } from '../../src/sim/server.js'
 import {
   bigPackage,
@@ -21,17 +21,6 @@ import {
   reportDrill,
   startDrillSimulator
 } from './drillSetup.js'
-
-const NO_FINDINGS: Findings = {
-  keptLost: [],
-  closureLost: [],
-  brokenTags: [],
-  movedTags: [],
-  unplannedDeletes: [],
-  reportedNotDeleted: [],
-  deletedNotReported: [],
-  plannedUnaccounted: []
-}
 
 /** Reasons a package may stop early without anything being wrong (RunStatus's orderly stops). */
 const ORDERLY_STOP = /^(request-budget|primary rate limit)/

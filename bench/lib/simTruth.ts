@@ -134,6 +134,18 @@ export interface Findings {
   readonly plannedUnaccounted: number[]
 }
 
+/** What a run that lost nothing and reported truthfully finds: every list empty. */
+export const NO_FINDINGS: Findings = {
+  keptLost: [],
+  closureLost: [],
+  brokenTags: [],
+  movedTags: [],
+  unplannedDeletes: [],
+  reportedNotDeleted: [],
+  deletedNotReported: [],
+  plannedUnaccounted: []
+}
+
 export interface Accounting {
   /** Versions the plan marked for deletion. */
   readonly planned: number
