@@ -71,6 +71,25 @@ describe('AdaptiveConcurrency', () => {
     expect(tasks.most).toBe(8)
   })
 
+  it('at most doubles per round trip before the first overload, and halves what the refused request was sent under', async () => {
+    const limiter = new AdaptiveConcurrency({ start: 4 })
+    const tasks = blockers(limiter, 100)
+    const firstTrip = limiter.window()
+    for (let i = 0; i < 20; i++) limiter.learn(clean, firstTrip)
+    expect(limiter.current).toBe(8)
+    const secondTrip = limiter.window()
+    for (let i = 0; i < 5; i++) limiter.learn(clean, secondTrip)
+    expect(limiter.current).toBe(13)
+    // Refused although sent under 8: the registry balked at 8 or fewer, so 4, not half of 13.
+    limiter.learn(tooMany(), secondTrip)
+    expect(limiter.current).toBe(4)
+    while (tasks.running > 0 || limiter.pending > 0) {
+      tasks.releaseStarted()
+      await tick()
+    }
+    await tasks.all()
+  })
+
   it('does not grow while nothing waits for a slot', () => {
     const limiter = new AdaptiveConcurrency({ start: 4 })
     for (let i = 0; i < 100; i++) limiter.learn(clean, limiter.window())

@@ -11,9 +11,11 @@ import type { FixturePackage } from '../../src/sim/fixtures/types.js'
 import { startSimulator, type Simulator } from '../../src/sim/server.js'
 
 const TOLERATED = 24
-// 20 real ms per answer: enough for requests to overlap at the registry as they would over a network.
-const TIME_SCALE = 0.01
-const LATENCY_MS = 2000
+// 200 ms per answer run twice as fast: 100 real ms, long enough that 24 requests overlap at the registry even
+// on a busy machine (this process sends and answers them all), and a refusal's Retry-After of 1 s (500 real
+// ms) longer than a round trip, as a registry would ask.
+const TIME_SCALE = 0.5
+const LATENCY_MS = 200
 
 describe('adaptive registry reads', () => {
   let pkg: FixturePackage
@@ -23,7 +25,7 @@ describe('adaptive registry reads', () => {
 
   beforeAll(() => {
     pkg = scaleScenario({
-      versions: 1200,
+      versions: 800,
       multiArchTags: 0,
       owner: 'acme',
       name: 'big',
@@ -73,28 +75,33 @@ describe('adaptive registry reads', () => {
     const s = await simulator(TOLERATED)
     const registry = client(s)
     let done = 0
-    let secondHalf: { served: number; inFlight: number } | undefined
+    // What the client does once it has learnt, not its first overshoot: the second half of the reads.
+    const limits: number[] = []
     const facts = await Promise.all(
       digests.map(d =>
         registry.fetchManifest('acme/big', d).finally(() => {
-          // Measure what the client does once it has learnt, not its first overshoot.
           if (++done === Math.floor(digests.length / 2)) {
             s.stats.registryMaxServed = 0
             s.stats.maxInFlight.registry = 0
-            secondHalf = { served: 0, inFlight: 0 }
           }
+          if (done >= digests.length / 2) limits.push(registry.concurrency.current)
         })
       )
     )
-    if (secondHalf) secondHalf = { served: s.stats.registryMaxServed, inFlight: s.stats.maxInFlight.registry }
-
     expect(facts.filter(f => !f.ok)).toEqual([])
-    expect(s.stats.registryTooMany).toBeGreaterThan(0) // it did meet the limit
-    // Near the tolerance: above the 16 it starts at and far above the fixed 8 of old, never far beyond it.
-    expect(secondHalf?.served).toBeGreaterThanOrEqual(TOLERATED - 4)
-    expect(secondHalf?.inFlight).toBeLessThanOrEqual(TOLERATED + 4)
-    expect(registry.concurrency.current).toBeGreaterThanOrEqual(TOLERATED / 2 - 1)
-    expect(registry.concurrency.current).toBeLessThanOrEqual(TOLERATED + 2)
+    const served = s.stats.registryMaxServed
+    const arrived = s.stats.maxInFlight.registry
+    const mean = limits.reduce((a, b) => a + b, 0) / limits.length
+
+    // It uses what the registry serves (far above the fixed 8 of old) ...
+    expect(served).toBeGreaterThanOrEqual(TOLERATED - 4)
+    expect(s.stats.registryTooMany).toBeGreaterThan(0)
+    // ... and hovers around it: AIMD saws between half the tolerance and a little above it (a little more,
+    // as part of each request's time is spent in the client, where the registry does not count it).
+    expect(mean).toBeGreaterThanOrEqual(TOLERATED / 2)
+    expect(mean).toBeLessThanOrEqual(TOLERATED * 1.5)
+    expect(Math.max(...limits)).toBeLessThan(TOLERATED * 2)
+    expect(arrived).toBeLessThan(TOLERATED * 2)
     // Refusals are retried, so they cost reads: at most 10 % over the minimum of one read per manifest.
     const reads = manifestGets(s)
     expect(reads).toBe(registry.stats.manifestGets)
@@ -107,21 +114,21 @@ describe('adaptive registry reads', () => {
     const registry = client(s)
     const facts = await Promise.all(digests.map(d => registry.fetchManifest('acme/big', d)))
     expect(facts.filter(f => !f.ok)).toEqual([])
-    expect(registry.concurrency.peak).toBe(64)
     expect(s.stats.maxInFlight.registry).toBeGreaterThan(32)
     expect(s.stats.maxInFlight.registry).toBeLessThanOrEqual(64)
+    expect(registry.concurrency.peak).toBe(64)
     expect(manifestGets(s)).toBe(digests.length)
   })
 
   it('never has more than `max-concurrency` requests in flight', async () => {
     const s = await simulator(TOLERATED)
     const registry = client(s, 4)
-    const facts = await Promise.all(digests.slice(0, 300).map(d => registry.fetchManifest('acme/big', d)))
+    const facts = await Promise.all(digests.slice(0, 100).map(d => registry.fetchManifest('acme/big', d)))
     expect(facts.filter(f => !f.ok)).toEqual([])
     expect(s.stats.maxInFlight.registry).toBeLessThanOrEqual(4)
     expect(s.stats.maxInFlight.registry).toBeGreaterThanOrEqual(3)
     expect(registry.concurrency.peak).toBe(4)
     expect(s.stats.registryTooMany).toBe(0)
-    expect(manifestGets(s)).toBe(300)
+    expect(manifestGets(s)).toBe(100)
   })
 })

@@ -22,6 +22,12 @@ export interface AdaptiveConcurrencyOptions {
   readonly now?: () => number
 }
 
+/** When a request was sent: the window (decreases so far) and the limit then. */
+export interface Sent {
+  readonly epoch: number
+  readonly limit: number
+}
+
 /** What the limiter learns from one answer. */
 export interface Answer {
   readonly status: number
@@ -32,10 +38,12 @@ export interface Answer {
  * How many registry requests run at once, learnt from the registry's answers (AIMD, as TCP congestion control
  * does it, RFC 5681):
  * - start at 16 and, until the first sign of overload, add 1 per clean answer that arrives while work is
- *   waiting (doubling per round trip: "slow start"); after it, add 1 per `limit` such answers (one per round
- *   trip);
+ *   waiting, up to twice the limit the answered request was sent under (doubling per round trip: "slow
+ *   start"; 64 is two round trips away); after it, add 1 per `limit` such answers (one per round trip);
  * - halve on 429 or 503, once per window: answers to requests sent before the last decrease say nothing new,
- *   so a burst of 429s from one window halves once;
+ *   so a burst of 429s from one window halves once. What is halved is the limit the refused request was sent
+ *   under (TCP halves the data in flight, not the window): clean answers from the same round trip may have
+ *   raised the limit since, past what the registry just refused;
  * - honour `Retry-After` of those answers: no task starts before it passes (requests already running wait in
  *   their own retry, src/http/retry.ts);
  * - never below 1, never above the ceiling.
@@ -96,33 +104,34 @@ export class AdaptiveConcurrency {
     })
   }
 
-  /** The window a request sent now belongs to; hand it back with its answer to {@link learn}. */
-  window(): number {
-    return this.epoch
+  /** Call when a request is sent; hand the result back with its answer to {@link learn}. */
+  window(): Sent {
+    return { epoch: this.epoch, limit: this.limitValue }
   }
 
   /** Learns from one registry answer to a request sent in `sentIn` (from {@link window}). */
-  learn(answer: Answer, sentIn: number): void {
+  learn(answer: Answer, sentIn: Sent): void {
     if (answer.status === 429 || answer.status === 503) {
       const asked = parseRetryAfter(answer.headers.get('retry-after'))
       if (asked !== undefined && asked <= this.maxPauseMs) {
         this.pausedUntil = Math.max(this.pausedUntil, this.now() + asked * this.timeScale)
       }
-      if (sentIn === this.epoch) this.decrease(answer.status)
+      if (sentIn.epoch === this.epoch) this.decrease(Math.min(sentIn.limit, this.limitValue), answer.status)
       return
     }
     if (answer.status >= 500) return
     // Growing while nothing waits would only raise a number no request uses, then overshoot on the next burst.
     if (this.limiter.pendingCount === 0) return
     this.cleanSinceGrowth++
-    if (this.slowStart || this.cleanSinceGrowth >= this.limitValue)
+    // Slow start doubles per round trip, no faster: an answer to a request sent under a limit of n allows 2n.
+    if (this.slowStart ? this.limitValue < 2 * sentIn.limit : this.cleanSinceGrowth >= this.limitValue)
       this.set(this.limitValue + 1, 'clean answers')
   }
 
-  private decrease(status: number): void {
+  private decrease(from: number, status: number): void {
     this.epoch++
     this.slowStart = false
-    this.set(Math.floor(this.limitValue / 2), `HTTP ${status}`)
+    this.set(Math.floor(from / 2), `HTTP ${status}`)
   }
 
   private set(value: number, why: string): void {
