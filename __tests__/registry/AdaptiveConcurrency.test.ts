@@ -90,6 +90,24 @@ describe('AdaptiveConcurrency', () => {
     await tasks.all()
   })
 
+  it('says in a debug line when the limit changes, and only then', async () => {
+    const lines: string[] = []
+    const logger = { debug: (m: string) => lines.push(m), info: () => {}, warning: () => {} }
+    const limiter = new AdaptiveConcurrency({ start: 2, ceiling: 3, logger })
+    const tasks = blockers(limiter, 10)
+    for (let i = 0; i < 5; i++) limiter.learn(clean, limiter.window())
+    limiter.learn(tooMany(), limiter.window())
+    expect(lines).toEqual([
+      'registry: concurrency 3 (was 2; clean answers)',
+      'registry: concurrency 1 (was 3; HTTP 429)'
+    ])
+    while (tasks.running > 0 || limiter.pending > 0) {
+      tasks.releaseStarted()
+      await tick()
+    }
+    await tasks.all()
+  })
+
   it('does not grow while nothing waits for a slot', () => {
     const limiter = new AdaptiveConcurrency({ start: 4 })
     for (let i = 0; i < 100; i++) limiter.learn(clean, limiter.window())

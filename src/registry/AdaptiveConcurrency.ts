@@ -138,7 +138,7 @@ export class AdaptiveConcurrency {
     this.cleanSinceGrowth = 0
     const next = Math.max(1, Math.min(this.ceiling, value))
     if (next === this.limitValue) return
-    this.logger.debug(`registry: ${next} requests at once (was ${this.limitValue}; ${why})`)
+    this.logger.debug(`registry: concurrency ${next} (was ${this.limitValue}; ${why})`)
     this.limitValue = next
     if (next > this.peakValue) this.peakValue = next
     this.limiter.concurrency = next
