@@ -30,7 +30,7 @@ describe('readSettings', () => {
     expect(s.mode).toBe('prune')
     expect(s.apiUrl).toBe('https://api.github.com')
     expect(s.registryUrl).toBe('https://ghcr.io')
-    expect(s.concurrency).toBe(8)
+    expect(s.concurrency).toBe(64)
     expect(s.journalFile).toBe('/tmp/rt/ghcr-retention-journal.jsonl')
     expect(s.policy.deleteUntagged).toBe(true)
     expect(s.policy.untaggedGraceMs).toBe(7 * 24 * 3600 * 1000)
@@ -56,6 +56,7 @@ describe('readSettings', () => {
     [{ mode: 'delete-everything' }, 'mode'],
     [{ 'max-concurrency': '0' }, 'max-concurrency'],
     [{ 'max-concurrency': 'many' }, 'max-concurrency'],
+    [{ 'max-concurrency': '65' }, 'max-concurrency'],
     [{ 'api-url': 'api.github.com' }, 'api-url'],
     [{ 'registry-url': 'ftp://ghcr.io' }, 'registry-url'],
     [{ 'request-budget': '-5' }, 'request-budget'],

@@ -155,7 +155,8 @@ export const ACTION_INPUTS = [
   },
   {
     name: 'max-concurrency',
-    description: 'Most registry manifest reads in flight at once. Empty means the action chooses (8 today).'
+    description:
+      'Most registry requests in flight at once (1 to 64). Below it the action adapts to the registry: it starts at 16 (or at this cap if lower), sends more at once while answers are clean, and halves on a 429 or 503, waiting as long as `retry-after` asks. Empty means up to 64.'
   },
   {
     name: 'request-budget',

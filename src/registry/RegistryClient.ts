@@ -1,4 +1,3 @@
-import pLimit, { type LimitFunction } from 'p-limit'
 import type { Dispatcher, Response } from 'undici'
 import { parseManifest, sha256Digest, type Manifest } from '../model/Manifest.js'
 import { MANIFEST_ACCEPT } from '../model/MediaType.js'
@@ -7,6 +6,7 @@ import type { ManifestFact } from '../model/ManifestFact.js'
 import { silentLogger, type Logger } from '../log/Logger.js'
 import { DEFAULT_RETRY_POLICY, sendWithRetry, type RetryPolicy } from '../http/retry.js'
 import { createTransport, DEFAULT_TIMEOUT_MS, USER_AGENT, type Transport } from '../http/transport.js'
+import { AdaptiveConcurrency, MAX_CONCURRENCY, START_CONCURRENCY } from './AdaptiveConcurrency.js'
 import { registryAuthFrom, type BearerChallenge, type RegistryAuth } from './challenge.js'
 import type { ManifestSource } from './ManifestSource.js'
 import { describeRegistryErrors, RegistryError } from './RegistryError.js'
@@ -19,7 +19,10 @@ export interface RegistryClientOptions {
   readonly username?: string
   /** The GitHub token; sent only to the registry's own origin or a trusted realm, never elsewhere. */
   readonly password?: string
-  /** Registry requests in flight at once (input `max-concurrency`). Default 8. */
+  /**
+   * The most registry requests in flight at once (input `max-concurrency`). Default 64. The client starts at
+   * min(16, this) and adapts to the registry's answers below it (AdaptiveConcurrency).
+   */
   readonly concurrency?: number
   readonly logger?: Logger
   /** Multiplies every wait (backoff, Retry-After, token lifetime); 1 in production. */
@@ -91,7 +94,7 @@ export class RegistryClient implements ManifestSource {
   private readonly base: string
   private readonly origin: string
   private readonly transport: Transport
-  private readonly limit: LimitFunction
+  private readonly limiter: AdaptiveConcurrency
   private readonly tokens: TokenCache
   private readonly logger: Logger
   private readonly policy: RetryPolicy
@@ -107,7 +110,13 @@ export class RegistryClient implements ManifestSource {
     this.base = url.href.replace(/\/+$/, '')
     this.origin = url.origin
     this.logger = options.logger ?? silentLogger
-    this.limit = pLimit(Math.max(1, options.concurrency ?? 8))
+    this.limiter = new AdaptiveConcurrency({
+      ceiling: options.concurrency ?? MAX_CONCURRENCY,
+      start: START_CONCURRENCY,
+      timeScale: options.timeScale ?? 1,
+      maxPauseMs: DEFAULT_RETRY_POLICY.maxRetryAfterMs,
+      logger: this.logger
+    })
     this.tokens = new TokenCache(options.timeScale ?? 1, options.now)
     this.policy = {
       ...DEFAULT_RETRY_POLICY,
@@ -128,6 +137,11 @@ export class RegistryClient implements ManifestSource {
     return s.pings + s.tokens + s.manifestGets + s.manifestHeads + s.manifestPuts + s.tagLists
   }
 
+  /** Registry requests allowed at once now, and the most allowed so far this run. */
+  get concurrency(): { readonly current: number; readonly peak: number } {
+    return { current: this.limiter.current, peak: this.limiter.peak }
+  }
+
   fetchManifest(repository: string, digest: string): Promise<ManifestFact> {
     if (!DIGEST_RE.test(digest)) {
       return Promise.resolve({ ok: false, reason: `${JSON.stringify(digest)} is not a sha256 digest` })
@@ -137,7 +151,7 @@ export class RegistryClient implements ManifestSource {
     const key = `${repository}@${digest}`
     let fact = this.facts.get(key)
     if (!fact) {
-      fact = this.limit(() => this.readManifest(repository, digest))
+      fact = this.limiter.run(() => this.readManifest(repository, digest))
       this.facts.set(key, fact)
       // A failure other than "not found" may pass (faults, a token that expired): a later ask reads again.
       void fact.then(f => {
@@ -176,7 +190,7 @@ export class RegistryClient implements ManifestSource {
   }
 
   async headManifest(repository: string, reference: string): Promise<ManifestHead | undefined> {
-    const response = await this.limit(() =>
+    const response = await this.limiter.run(() =>
       this.send(repository, 'manifestHeads', 'HEAD', `manifests/${reference}`, 'pull', {
         accept: MANIFEST_ACCEPT
       })
@@ -206,7 +220,7 @@ export class RegistryClient implements ManifestSource {
     const head = await this.headManifest(repository, tag)
     if (!head) return undefined
     if (head.digest) return head.digest
-    const response = await this.limit(() =>
+    const response = await this.limiter.run(() =>
       this.send(repository, 'manifestGets', 'GET', `manifests/${tag}`, 'pull', { accept: MANIFEST_ACCEPT })
     )
     if (response.status === 404) return undefined
@@ -228,7 +242,7 @@ export class RegistryClient implements ManifestSource {
     const seen = new Set<string>()
     let query = `n=${pageSize}`
     for (let page = 1; page <= MAX_TAG_PAGES; page++) {
-      const response = await this.limit(() =>
+      const response = await this.limiter.run(() =>
         this.send(repository, 'tagLists', 'GET', `tags/list?${query}`, 'pull', { accept: 'application/json' })
       )
       if (response.status === 404) return tags
@@ -262,7 +276,7 @@ export class RegistryClient implements ManifestSource {
   async putManifest(repository: string, tag: string, body: Uint8Array, mediaType: string): Promise<string> {
     checkTag(tag)
     const digest = sha256Digest(body)
-    const response = await this.limit(() =>
+    const response = await this.limiter.run(() =>
       this.send(repository, 'manifestPuts', 'PUT', `manifests/${tag}`, 'pull,push', {
         contentType: mediaType,
         body
@@ -383,7 +397,9 @@ export class RegistryClient implements ManifestSource {
       true,
       async () => {
         this.stats[kind]++
+        const sentIn = this.limiter.window()
         const response = await send()
+        this.limiter.learn(response, sentIn)
         this.logger.debug(`registry: ${what} → ${response.status}`)
         return response
       },

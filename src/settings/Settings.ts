@@ -16,6 +16,7 @@ export interface Settings {
   readonly apiUrl: string
   readonly registryUrl: string
   readonly registryUsername: string
+  /** The most registry requests at once (`max-concurrency`; 64 when empty); reads adapt below it. */
   readonly concurrency: number
   readonly policy: Policy
   /** Explicit REST request budget for this run; undefined = stop while 10 % of the primary limit remains. */

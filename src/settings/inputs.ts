@@ -5,6 +5,7 @@ import { readPinSettings } from '../pins/pinSettings.js'
 import type { ActionInputName } from '../model/actionInputs.js'
 import { readPolicy } from '../planner/compilePolicy.js'
 import { parseDuration } from '../planner/Duration.js'
+import { MAX_CONCURRENCY } from '../registry/AdaptiveConcurrency.js'
 import { defaultRegistryUrl } from '../registry/registryUrl.js'
 import { InputError } from './InputError.js'
 import { parseServiceUrl } from './serviceUrl.js'
@@ -163,9 +164,12 @@ export function readSettings(read: ReadInput, env: NodeJS.ProcessEnv): Settings 
     )
   }
 
-  // An optional cap: empty lets the action choose (8 registry reads at once today).
-  const concurrencyRaw = read('max-concurrency') || '8'
-  const concurrency = parsePositiveInt('max-concurrency', concurrencyRaw, { min: 1, max: 64 })
+  // An optional cap on registry requests at once: below it the client adapts to the registry's answers
+  // (src/registry/AdaptiveConcurrency.ts); empty means the most the client ever uses.
+  const concurrencyRaw = read('max-concurrency')
+  const concurrency = concurrencyRaw
+    ? parsePositiveInt('max-concurrency', concurrencyRaw, { min: 1, max: MAX_CONCURRENCY })
+    : MAX_CONCURRENCY
 
   // Policy inputs throw PolicyError, which names the input the same way InputError does.
   const policy = readPolicy(read)

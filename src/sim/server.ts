@@ -18,6 +18,7 @@ import { RegistryMoves } from './moves.js'
 import { freshSeed } from './random.js'
 import { RegistryAuth } from './registry/auth.js'
 import { BlobStore } from './registry/blobStore.js'
+import { registryError } from './registry/errors.js'
 import { registryHandler } from './registry/registryRoutes.js'
 import { RateLimiter, type RateLimitOptions, type RateLimitStats } from './rest/rateLimiter.js'
 import { restHandler } from './rest/restApp.js'
@@ -44,6 +45,15 @@ export interface SimulatorOptions {
   tokenTtlSeconds?: number
   /** Simulated ms added to every response (scaled by timeScale like every wait). */
   latencyMs?: number
+  /**
+   * Registry requests served at once; one more is refused with 429 `TOOMANYREQUESTS` (the distribution-spec's
+   * error code for "too many requests", spec.md "Error Codes") and `Retry-After: registryRetryAfterSeconds`
+   * (RFC 6585 §4 lets a 429 say when to come back). GHCR publishes no such number, so this emulates a
+   * registry that sheds load, not ghcr.io's actual limit. Default: no limit.
+   */
+  registryMaxInFlight?: number
+  /** `Retry-After` of those refusals, simulated seconds. Default 1. */
+  registryRetryAfterSeconds?: number
   /** Login of `token` (a User owner is created for it). Default `sim-user`. */
   login?: string
   /** Simulated epoch ms at start. Default: now. */
@@ -84,6 +94,10 @@ export interface SimStats {
   rateLimited: RateLimitStats
   /** Registry bearer tokens issued. */
   registryTokens: number
+  /** Registry requests refused with 429 for being above `registryMaxInFlight`. */
+  registryTooMany: number
+  /** Most registry requests served at once (refused ones not counted; `maxInFlight.registry` counts them). */
+  registryMaxServed: number
 }
 
 export interface Simulator {
@@ -157,8 +171,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     rateLimited: limiter.rejections,
     get registryTokens() {
       return auth.issued
-    }
+    },
+    registryTooMany: 0,
+    registryMaxServed: 0
   }
+  let registryServed = 0
   const handlers: Record<Side, Handler> = {
     rest: restHandler({ state, tokens, limiter, clock, api: () => apiUrl, requestId }),
     registry: registryHandler({ state, auth, blobs, clock })
@@ -172,6 +189,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     out.on('error', () => {})
     stats.inFlight[side]++
     stats.maxInFlight[side] = Math.max(stats.maxInFlight[side], stats.inFlight[side])
+    let served = false
     const url = raw.url ?? '/'
     const q = url.indexOf('?')
     const record: RequestRecord = {
@@ -191,6 +209,21 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         headers: raw.headers,
         body,
         defer: fn => deferred.push(fn)
+      }
+      if (side === 'registry') {
+        if (opts.registryMaxInFlight !== undefined && registryServed >= opts.registryMaxInFlight) {
+          stats.registryTooMany++
+          const refusal = registryError(429, 'TOOMANYREQUESTS', 'too many requests', undefined, {
+            'retry-after': opts.registryRetryAfterSeconds ?? 1
+          })
+          await delay(clock.realMs(latencyMs))
+          record.status = refusal.status
+          write(out, record.method, refusal, false)
+          return
+        }
+        served = true
+        registryServed++
+        stats.registryMaxServed = Math.max(stats.registryMaxServed, registryServed)
       }
       const fired = faults.draw(side, record.method, url)
       let extraLatency = latencyMs
@@ -236,6 +269,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       }
     } finally {
       stats.inFlight[side]--
+      if (served) registryServed--
       for (const fn of deferred) fn()
       const route = `${record.side}:${record.route ?? 'unmatched'}`
       stats.requestsByRoute[route] = (stats.requestsByRoute[route] ?? 0) + 1
