@@ -14,4 +14,6 @@ export interface ManifestSource {
   putManifest(repository: string, tag: string, body: Uint8Array, mediaType: string): Promise<string>
   /** Registry requests sent so far (token requests included). */
   readonly requestCount: number
+  /** Registry requests allowed in flight now, and the most so far (RegistryClient adapts it; fakes have none). */
+  readonly concurrency?: { readonly current: number; readonly peak: number }
 }

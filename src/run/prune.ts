@@ -34,11 +34,18 @@ export async function planPackage(ctx: RunContext, pkg: PackageRef): Promise<Pla
     nextFetches,
     {
       onRead: (read, known) =>
-        reading.report(() => `${pkg.name}: read ${formatCount(read)} of ${formatCount(known)} manifests`)
+        reading.report(() => {
+          const width = ctx.registry.concurrency?.current
+          return (
+            `${pkg.name}: read ${formatCount(read)} of ${formatCount(known)} manifests` +
+            (width !== undefined ? ` (${width} at once)` : '')
+          )
+        })
     }
   )
   ctx.logger.debug(
-    `${pkg.name}: ${facts.size} manifests read in ${rounds} rounds${truncated ? ' (truncated)' : ''}`
+    `${pkg.name}: ${facts.size} manifests read in ${rounds} rounds${truncated ? ' (truncated)' : ''}` +
+      (ctx.registry.concurrency ? `, up to ${ctx.registry.concurrency.peak} at once` : '')
   )
   const repoState = await ctx.repoState?.forVersions(versions, ctx.budget)
   const p = plan(
