@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { backoffMs, parseRetryAfter } from '../../src/http/backoff.js'
+import { afterRetryAfterMs, backoffMs, parseRetryAfter } from '../../src/http/backoff.js'
 
 describe('backoffMs', () => {
   const options = { baseMs: 100, capMs: 1000 }
@@ -14,6 +14,21 @@ describe('backoffMs', () => {
     const waits = new Set(Array.from({ length: 20 }, () => backoffMs(3, options)))
     expect(waits.size).toBeGreaterThan(10)
     for (const w of waits) expect(w).toBeGreaterThanOrEqual(400)
+  })
+})
+
+describe('afterRetryAfterMs', () => {
+  it('never waits less than asked, at most a quarter more and at most a second more', () => {
+    expect(afterRetryAfterMs(2000, () => 0)).toBe(2000)
+    expect(afterRetryAfterMs(2000, () => 1)).toBe(2500)
+    expect(afterRetryAfterMs(60_000, () => 1)).toBe(61_000)
+    expect(afterRetryAfterMs(0, () => 1)).toBe(0)
+  })
+
+  it('spreads the retries of requests refused together', () => {
+    const waits = new Set(Array.from({ length: 20 }, () => afterRetryAfterMs(1000)))
+    expect(waits.size).toBeGreaterThan(10)
+    for (const w of waits) expect(w).toBeGreaterThanOrEqual(1000)
   })
 })
 

@@ -31,3 +31,12 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   if (Number.isNaN(at)) return undefined
   return Math.max(0, at - now)
 }
+
+/**
+ * A server's `Retry-After` plus up to a quarter more (at most one second), at random: requests refused together
+ * (one window of 429s) come back spread out instead of all at the same instant, which the server would refuse
+ * again. Never less than asked.
+ */
+export function afterRetryAfterMs(askedMs: number, random: () => number = Math.random): number {
+  return askedMs + random() * Math.min(1000, askedMs / 4)
+}

@@ -1,5 +1,5 @@
 import type { Response } from 'undici'
-import { backoffMs, parseRetryAfter } from './backoff.js'
+import { afterRetryAfterMs, backoffMs, parseRetryAfter } from './backoff.js'
 import type { Logger } from '../log/Logger.js'
 import { sleep } from './sleep.js'
 import { TransportError } from './transport.js'
@@ -52,7 +52,7 @@ export async function sendWithRetry(
         RETRYABLE_STATUSES.has(response.status) || (response.status === 403 && asked !== undefined)
       if (!idempotent || attempt >= policy.retries || !retryable) return response
       if (asked !== undefined && asked > policy.maxRetryAfterMs) return response
-      waitMs = asked ?? backoffMs(attempt, policy)
+      waitMs = asked !== undefined ? afterRetryAfterMs(asked, policy.random) : backoffMs(attempt, policy)
       why = `HTTP ${response.status}`
     } catch (error) {
       if (!(error instanceof TransportError) || !idempotent || attempt >= policy.retries) throw error
