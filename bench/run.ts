@@ -337,7 +337,8 @@ ${requestsTable(zero)}
 \`expires_in\`; ghcr.io sends none); the client renews when a quarter of that is left.
 
 Wall time of the dry run, and the same run with 50 ms added to every answer (simulator option \`latencyMs\`;
-registry reads go 8 at a time, the \`concurrency\` input's default; version pages one after another). Per-version
+registry reads choose their own concurrency, 16 to 64 (\`max-concurrency\` caps it); version pages go about 10 at once after
+the first). Per-version
 figures show how time grows with size. Each case ran ${zero.map(z => `${z.runs}×`).join(' / ')} (sizes in order) and
 the fastest run is shown: the machine is shared, and the fastest run is the one least slowed by others.
 
