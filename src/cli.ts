@@ -66,6 +66,8 @@ async function main(): Promise<void> {
     process.env.GITHUB_WORKSPACE = path.resolve(args.workspace ?? '.')
   }
   if (args.cacheDir) process.env[CACHE_DIR_ENV] = path.resolve(args.cacheDir)
+  // What a runner sets when step debug logging is on: the action writes its debug lines only then.
+  if (args.debug) process.env.RUNNER_DEBUG = '1'
 
   const restore = renderWorkflowCommands(process.stdout, args.debug)
   try {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -133,6 +133,16 @@ describe('logText', () => {
 })
 
 describe('the log on the runner', () => {
+  // With step debug logging on, so the reasons and other debug lines are written and checked too.
+  const debugBefore = process.env.RUNNER_DEBUG
+  beforeAll(() => {
+    process.env.RUNNER_DEBUG = '1'
+  })
+  afterAll(() => {
+    if (debugBefore === undefined) delete process.env.RUNNER_DEBUG
+    else process.env.RUNNER_DEBUG = debugBefore
+  })
+
   it('prints tags, names, reasons and server messages as text: no injected command, no extra line', async () => {
     const r = hostileReport()
     const stdout = await captureStdout(() => emitLog(r))

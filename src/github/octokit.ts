@@ -5,8 +5,9 @@ import { throttling } from '@octokit/plugin-throttling'
 import Bottleneck from 'bottleneck/light.js'
 import type { Logger } from '../log/Logger.js'
 import { sleep } from '../http/sleep.js'
+import { Response } from 'undici'
 import { RequestBudgetError } from './errors.js'
-import { USER_AGENT, type Transport } from '../http/transport.js'
+import { parsedJsonBody, USER_AGENT, type Transport } from '../http/transport.js'
 
 export type GitHubClient = ReturnType<typeof getOctokit>
 
@@ -47,6 +48,9 @@ export const API_VERSION = '2022-11-28'
 
 let clients = 0
 
+/** Request options whose success body this module asked Octokit to leave unread (successData reads it). */
+const unparsed = new WeakSet<object>()
+
 /**
  * @actions/github's Octokit (it already carries paginate-rest and rest-endpoint-methods) composed with
  * plugin-throttling and plugin-retry the way Octokit documents: `getOctokit(token, options, ...plugins)`.
@@ -68,7 +72,18 @@ export function createOctokit(settings: OctokitSettings): GitHubClient {
       // `status`, so neither plugin retries it.
       const refused = settings.admit?.()
       if (refused !== undefined) throw new RequestBudgetError(refused, retryCount > 0)
-      return request(options)
+      // One parse per body: the transport has already parsed every JSON success body to validate it, and
+      // Octokit's own parse (json-with-bigint, for integers beyond 2^53 that no field we read can hold) costs
+      // ten times JSON.parse. Octokit hands over the unread body instead, and successData takes the value.
+      // A caller that asked for the unread body itself gets it. Options are changed in place, as the hooks
+      // inside this one (the token's) read the options they were bound to, not the ones passed on.
+      if (!unparsed.has(options.request ?? {})) {
+        if (options.request?.parseSuccessResponseBody === false) return request(options)
+        options.request = { ...options.request, parseSuccessResponseBody: false }
+        unparsed.add(options.request)
+      }
+      const response = await request(options)
+      return { ...response, data: await successData(response.data, response.headers['content-type']) }
     })
   }
 
@@ -129,4 +144,29 @@ export function createOctokit(settings: OctokitSettings): GitHubClient {
     throttling,
     retry
   )
+}
+
+/**
+ * What Octokit makes of a success body (@octokit/request's getResponseData), given the body it left unread:
+ * the transport's parse of a JSON body; otherwise JSON text parsed (the text itself when it does not parse),
+ * text for text/* or UTF-8, bytes for the rest. Answers Octokit read no body of (204, 205, HEAD) pass as they are.
+ */
+async function successData(body: unknown, contentType: string | undefined): Promise<unknown> {
+  const parsed = parsedJsonBody(body)
+  if (parsed) return parsed.value
+  if (!(body instanceof ReadableStream)) return body ?? ''
+  const bytes = await new Response(body).arrayBuffer()
+  const text = (): string => new TextDecoder().decode(bytes)
+  if (!contentType) return text()
+  const [type, ...parameters] = contentType.split(';').map(part => part.trim().toLowerCase())
+  if (type === 'application/json' || type === 'application/scim+json') {
+    try {
+      return JSON.parse(text())
+    } catch {
+      return text()
+    }
+  }
+  const utf8 = parameters.some(p => /^charset\s*=\s*"?utf-8"?$/.test(p))
+  if (type.startsWith('text/') || (utf8 && type !== 'application/octet-stream')) return text()
+  return bytes
 }

@@ -1,4 +1,3 @@
-import type { Response } from 'undici'
 import { afterRetryAfterMs, backoffMs, parseRetryAfter } from './backoff.js'
 import type { Logger } from '../log/Logger.js'
 import { sleep } from './sleep.js'
@@ -26,6 +25,12 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   timeScale: 1
 }
 
+/** What a retry decision reads of a response: fetch's Response and the registry's BufferedResponse both fit. */
+export interface RetryableResponse {
+  readonly status: number
+  readonly headers: { get(name: string): string | null }
+}
+
 /** Statuses that say "try again later" rather than "this request is wrong". */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
 
@@ -35,12 +40,12 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 5
  * Returns the last response (even a retryable status once the budget is spent); throws the last
  * TransportError when no response ever arrived.
  */
-export async function sendWithRetry(
+export async function sendWithRetry<R extends RetryableResponse>(
   what: string,
   idempotent: boolean,
-  send: () => Promise<Response>,
+  send: () => Promise<R>,
   policy: RetryPolicy
-): Promise<Response> {
+): Promise<R> {
   for (let attempt = 0; ; attempt++) {
     let waitMs: number
     let why: string

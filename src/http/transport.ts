@@ -37,6 +37,18 @@ export const USER_AGENT = 'ghcr-retention'
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 
 /**
+ * JSON bodies the transport has parsed to validate them, by the body stream of the Response it returned, so
+ * that Octokit can take the value instead of parsing the same text again (octokit.ts): one parse per body.
+ */
+const parsedBodies = new WeakMap<object, unknown>()
+
+/** The value a validated JSON body parsed to, when `body` is the body of a Response this transport built. */
+export function parsedJsonBody(body: unknown): { readonly value: unknown } | undefined {
+  if (typeof body !== 'object' || body === null || !parsedBodies.has(body)) return undefined
+  return { value: parsedBodies.get(body) }
+}
+
+/**
  * fetch with a per-request timeout whose response body is read completely before it is returned. Reading the
  * body here turns a connection that dies mid-body into a TransportError the caller can retry, instead of a
  * half-read page surfacing later as "no more versions".
@@ -67,9 +79,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
       }
       throw new TransportError(`${method} ${url} failed: ${describe(error)}`, 'network', { cause: error })
     }
+    let parsed: { value: unknown } | undefined
     if (options.validateJson && response.ok && bytes.byteLength > 0 && isJson(response)) {
       try {
-        JSON.parse(Buffer.from(bytes).toString('utf8'))
+        parsed = { value: JSON.parse(Buffer.from(bytes).toString('utf8')) }
       } catch {
         throw new TransportError(
           `${method} ${url} returned an incomplete JSON body (${bytes.byteLength} bytes)`,
@@ -83,6 +96,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       headers: response.headers
     })
     Object.defineProperty(complete, 'url', { value: response.url || url })
+    if (parsed && complete.body) parsedBodies.set(complete.body, parsed.value)
     options.onResponse?.(complete, method, url)
     return complete
   }

@@ -1,11 +1,16 @@
-import type { Dispatcher, Response } from 'undici'
+import type { Dispatcher } from 'undici'
 import { parseManifest, sha256Digest, type Manifest } from '../model/Manifest.js'
 import { MANIFEST_ACCEPT } from '../model/MediaType.js'
 import { DIGEST_RE } from '../model/PackageVersion.js'
 import type { ManifestFact } from '../model/ManifestFact.js'
 import { silentLogger, type Logger } from '../log/Logger.js'
 import { DEFAULT_RETRY_POLICY, sendWithRetry, type RetryPolicy } from '../http/retry.js'
-import { createTransport, DEFAULT_TIMEOUT_MS, USER_AGENT, type Transport } from '../http/transport.js'
+import {
+  createBufferedRequest,
+  type BufferedRequest,
+  type BufferedResponse
+} from '../http/bufferedRequest.js'
+import { DEFAULT_TIMEOUT_MS, USER_AGENT } from '../http/transport.js'
 import { AdaptiveConcurrency, MAX_CONCURRENCY, START_CONCURRENCY } from './AdaptiveConcurrency.js'
 import { registryAuthFrom, type BearerChallenge, type RegistryAuth } from './challenge.js'
 import type { ManifestSource } from './ManifestSource.js'
@@ -93,7 +98,7 @@ export class RegistryClient implements ManifestSource {
   }
   private readonly base: string
   private readonly origin: string
-  private readonly transport: Transport
+  private readonly transport: BufferedRequest
   private readonly limiter: AdaptiveConcurrency
   private readonly tokens: TokenCache
   private readonly logger: Logger
@@ -125,7 +130,7 @@ export class RegistryClient implements ManifestSource {
       random: options.random,
       logger: this.logger
     }
-    this.transport = createTransport({
+    this.transport = createBufferedRequest({
       dispatcher: options.dispatcher,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS
     })
@@ -296,7 +301,7 @@ export class RegistryClient implements ManifestSource {
   private async readManifest(repository: string, digest: string): Promise<ManifestFact> {
     // A body that does not hash to its digest may be a cut-off transfer: one more read decides.
     for (let attempt = 1; ; attempt++) {
-      let response: Response
+      let response: BufferedResponse
       try {
         response = await this.send(repository, 'manifestGets', 'GET', `manifests/${digest}`, 'pull', {
           accept: MANIFEST_ACCEPT
@@ -307,7 +312,7 @@ export class RegistryClient implements ManifestSource {
           reason: `registry read failed: ${error instanceof Error ? error.message : String(error)}`
         }
       }
-      const bytes = new Uint8Array(await response.arrayBuffer())
+      const bytes = response.bytes
       if (!response.ok) {
         const detail = describeRegistryErrors(bytes)
         return response.status === 404
@@ -365,11 +370,11 @@ export class RegistryClient implements ManifestSource {
   private async send(
     repository: string,
     kind: Kind,
-    method: string,
+    method: 'GET' | 'HEAD' | 'PUT',
     path: string,
     actions: Actions,
     request: { accept?: string; contentType?: string; body?: Uint8Array }
-  ): Promise<Response> {
+  ): Promise<BufferedResponse> {
     const url = `${this.base}/v2/${repository}/${path}`
     for (let renewed = false; ; renewed = true) {
       const auth = await this.authentication()
@@ -391,7 +396,11 @@ export class RegistryClient implements ManifestSource {
     }
   }
 
-  private attempt(kind: Kind, what: string, send: () => Promise<Response>): Promise<Response> {
+  private attempt(
+    kind: Kind,
+    what: string,
+    send: () => Promise<BufferedResponse>
+  ): Promise<BufferedResponse> {
     return sendWithRetry(
       what,
       true,
@@ -513,8 +522,8 @@ export class RegistryClient implements ManifestSource {
     })
   }
 
-  private async failure(what: string, response: Response): Promise<RegistryError> {
-    const detail = describeRegistryErrors(new Uint8Array(await response.arrayBuffer()))
+  private async failure(what: string, response: BufferedResponse): Promise<RegistryError> {
+    const detail = describeRegistryErrors(response.bytes)
     return new RegistryError(
       `${what}: HTTP ${response.status}${detail ? ` (${detail})` : ''}`,
       response.status
