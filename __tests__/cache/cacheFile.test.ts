@@ -7,6 +7,7 @@ import {
   CACHE_SCHEMA,
   decodeCache,
   encodeCache,
+  encodeCachePieces,
   type CacheEntry
 } from '../../src/cache/cacheFile.js'
 import { createManifestCache } from '../../src/cache/createManifestCache.js'
@@ -30,6 +31,32 @@ describe('cache file', () => {
       entries[0],
       { digest: entries[1].digest, bytes: entries[1].bytes, usedAt: 200 }
     ])
+  })
+
+  it('is written in pieces that together are the one JSON document, byte for byte', () => {
+    // The file as one JSON.stringify of the whole document (what the pieces must add up to).
+    const whole = (entries: readonly CacheEntry[]) =>
+      JSON.stringify({
+        schema: CACHE_SCHEMA,
+        entries: entries.map(e => ({
+          d: e.digest,
+          ...(e.contentType ? { t: e.contentType } : {}),
+          u: e.usedAt,
+          b: Buffer.from(e.bytes).toString('base64')
+        }))
+      })
+    const many = Array.from({ length: 300 }, (_, i) =>
+      i % 7 === 0 ? { ...entry(i, i, 200), contentType: undefined } : entry(i, i, 200)
+    )
+    // A view into a larger buffer, as the registry client's store hands them out.
+    const slab = new Uint8Array(64).fill(9)
+    many.push({ ...entry(999, 5), bytes: slab.subarray(10, 20) })
+    for (const entries of [[], [entry(1, 1)], many]) {
+      const pieces = [...encodeCachePieces(entries, 1000)]
+      expect(pieces.join('')).toBe(whole(entries))
+      expect(encodeCache(entries)).toBe(whole(entries))
+      if (entries === many) expect(pieces.length).toBeGreaterThan(10)
+    }
   })
 
   it.each([

@@ -26,6 +26,40 @@ describe('parseManifest', () => {
     expect(m.mediaType).toBe(MediaTypes.ociManifest)
     expect(m.layers).toHaveLength(1)
   })
+  it('keeps only the descriptor fields a body has, and one object per platform', () => {
+    const index = (variant?: string) =>
+      JSON.stringify({
+        mediaType: MediaTypes.ociIndex,
+        manifests: [
+          {
+            digest: d('a'),
+            mediaType: MediaTypes.ociManifest,
+            size: 10,
+            platform: { os: 'linux', architecture: 'arm64', ...(variant ? { variant } : {}) }
+          },
+          { digest: d('b'), annotations: { 'vnd.docker.reference.type': 'attestation-manifest' } }
+        ]
+      })
+    const one = parseManifest(index('v8'), undefined, 'x')
+    const two = parseManifest(index('v8'), undefined, 'y')
+    expect(one.manifests[0]).toStrictEqual({
+      digest: d('a'),
+      mediaType: MediaTypes.ociManifest,
+      size: 10,
+      platform: { os: 'linux', architecture: 'arm64', variant: 'v8' }
+    })
+    expect(one.manifests[1]).toStrictEqual({
+      digest: d('b'),
+      annotations: { 'vnd.docker.reference.type': 'attestation-manifest' }
+    })
+    // Shared between manifests, and never changed by a reader.
+    expect(two.manifests[0].platform).toBe(one.manifests[0].platform)
+    expect(Object.isFrozen(one.manifests[0].platform)).toBe(true)
+    expect(parseManifest(index(), undefined, 'z').manifests[0].platform).toStrictEqual({
+      os: 'linux',
+      architecture: 'arm64'
+    })
+  })
   it('reads subject and artifactType, and recognises artifacts', () => {
     const body = JSON.stringify({
       mediaType: MediaTypes.ociManifest,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { fetchAll } from '../../src/registry/fetchAll.js'
+import { fetchAll, READ_WINDOW } from '../../src/registry/fetchAll.js'
 import type { ManifestSource } from '../../src/registry/ManifestSource.js'
 import type { ManifestFact } from '../../src/model/ManifestFact.js'
 import { nextFetches } from '../../src/planner/fetchPlan.js'
@@ -52,5 +52,40 @@ describe('fetchAll', () => {
     const src = flakySource(5, true)
     await fetchAll(src, 'acme/app', versions, nextFetches)
     expect(src.reads).toBe(1)
+  })
+})
+
+describe('fetchAll asks', () => {
+  it('at most READ_WINDOW reads of the source at once, every wanted digest once, facts in order', async () => {
+    const many: PackageVersion[] = Array.from({ length: 2000 }, (_, i) => ({
+      id: i + 1,
+      digest: 'sha256:' + (i + 1).toString(16).padStart(64, '0'),
+      tags: [`t${i}`],
+      createdAt: 0,
+      updatedAt: 0
+    }))
+    let waiting = 0
+    let most = 0
+    const asked: string[] = []
+    const src: ManifestSource = {
+      requestCount: 0,
+      async fetchManifest(_repository, d): Promise<ManifestFact> {
+        asked.push(d)
+        most = Math.max(most, ++waiting)
+        await new Promise(r => setTimeout(r, 1))
+        waiting--
+        return { ok: false, reason: 'gone', notFound: true }
+      },
+      resolveTag: async () => undefined,
+      listTags: async () => [],
+      hasManifest: async () => true,
+      putManifest: async () => digest
+    }
+    const reads: number[] = []
+    const { facts } = await fetchAll(src, 'acme/app', many, nextFetches, { onRead: read => reads.push(read) })
+    expect(asked).toEqual(many.map(v => v.digest))
+    expect(most).toBe(READ_WINDOW)
+    expect([...facts.keys()]).toEqual(many.map(v => v.digest))
+    expect(reads).toEqual(many.map((_, i) => i + 1))
   })
 })

@@ -54,6 +54,36 @@ describe('JournalWriter', () => {
     expect(calls).toEqual(['append 1', 'sync', 'append 2', 'sync', 'append 3'])
   })
 
+  it('writes a large batch lazily in appends that each end a line, with the same bytes as one append', async () => {
+    const records = Array.from({ length: 5000 }, (_, i) =>
+      intent(i + 1, { tags: [`t-${'x'.repeat(80)}-${i}`] })
+    )
+    const appends: string[] = []
+    const file = tempFile()
+    const writer = await JournalWriter.open(file, header(), async p => {
+      const real = await openJournalFile(p)
+      return { ...real, append: async text => (appends.push(text), real.append(text)) }
+    })
+    let made = 0
+    function* lazily() {
+      for (const r of records) {
+        made++
+        yield r
+      }
+    }
+    writer.record(lazily())
+    // Nothing is made until the writer's turn comes.
+    expect(made).toBe(0)
+    await writer.close()
+    expect(made).toBe(records.length)
+    const lines = appends.slice(1)
+    expect(lines.length).toBeGreaterThan(1)
+    for (const text of lines) expect(text.endsWith('\n')).toBe(true)
+    expect(readFileSync(file, 'utf8')).toBe(
+      [header(), ...records].map(r => JSON.stringify(r)).join('\n') + '\n'
+    )
+  })
+
   it('a place that cannot be written is an error naming journal-file, before anything else happens', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'jw-'))
     writeFileSync(path.join(dir, 'a-file'), '')

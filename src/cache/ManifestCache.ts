@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Logger } from '../log/Logger.js'
 import type { PackageRef } from '../model/PackageVersion.js'
@@ -9,7 +9,7 @@ import {
   boundEntries,
   decodeCache,
   DEFAULT_CACHE_LIMITS,
-  encodeCache,
+  encodeCachePieces,
   type CacheEntry,
   type CacheLimits
 } from './cacheFile.js'
@@ -151,7 +151,7 @@ export class ManifestCache {
     const file = this.fileFor(pkg)
     try {
       await mkdir(path.dirname(file), { recursive: true })
-      await writeFile(file, encodeCache(bounded))
+      await writeCacheFile(file, bounded)
       const saved = await store.save(file, key)
       if (saved) logger.info(`cache: ${bounded.length} manifest(s) for ${pkg.name} saved as ${key}`)
       return { saved, key, entries: bounded.length, ...(saved ? {} : { skipped: 'key exists' }) }
@@ -159,5 +159,15 @@ export class ManifestCache {
       logger.warning(`cache: manifests for ${pkg.name} not saved: ${(error as Error).message}`)
       return { saved: false, entries: bounded.length, skipped: (error as Error).message }
     }
+  }
+}
+
+/** Writes the cache file piece by piece (encodeCachePieces): the same bytes as one write of encodeCache. */
+async function writeCacheFile(file: string, entries: readonly CacheEntry[]): Promise<void> {
+  const handle = await open(file, 'w')
+  try {
+    for (const piece of encodeCachePieces(entries)) await handle.write(piece, null, 'utf8')
+  } finally {
+    await handle.close()
   }
 }

@@ -54,16 +54,33 @@ export function boundEntries(
 }
 
 export function encodeCache(entries: readonly CacheEntry[]): string {
-  const file = {
-    schema: CACHE_SCHEMA,
-    entries: entries.map((e): FileEntry => ({
+  return [...encodeCachePieces(entries)].join('')
+}
+
+/**
+ * The cache file in pieces of about `pieceChars` characters, made as they are read: together they are exactly
+ * {@link encodeCache}'s text, without 50,000 base64 bodies and the whole document in memory at once (at
+ * 100,000 versions the file is about 50 MB; issue 18, bounded memory).
+ */
+export function* encodeCachePieces(
+  entries: readonly CacheEntry[],
+  pieceChars = 256 * 1024
+): Generator<string> {
+  let piece = `{"schema":${JSON.stringify(CACHE_SCHEMA)},"entries":[`
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]
+    const line: FileEntry = {
       d: e.digest,
       ...(e.contentType ? { t: e.contentType } : {}),
       u: e.usedAt,
-      b: Buffer.from(e.bytes).toString('base64')
-    }))
+      b: Buffer.from(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength).toString('base64')
+    }
+    piece += (i > 0 ? ',' : '') + JSON.stringify(line)
+    if (piece.length < pieceChars) continue
+    yield piece
+    piece = ''
   }
-  return JSON.stringify(file)
+  yield piece + ']}'
 }
 
 export interface DecodedCache {

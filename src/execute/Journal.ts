@@ -193,8 +193,11 @@ export function settingsDigest(settings: object): string {
     .digest('hex')}`
 }
 
-/** The plan line and one decision line per version. */
-export function planRecords(plan: Plan, at: string): JournalRecord[] {
+/**
+ * The plan line and one decision line per version, made one at a time as they are read (JournalWriter.write
+ * turns them into lines as it goes), so a large plan is not copied into records all at once.
+ */
+export function* planRecords(plan: Plan, at: string): Generator<JournalRecord> {
   const head: PlanRecord = {
     type: 'plan',
     package: plan.packageName,
@@ -204,15 +207,11 @@ export function planRecords(plan: Plan, at: string): JournalRecord[] {
     ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}),
     ...(plan.blocked !== undefined ? { blocked: plan.blocked } : {})
   }
-  return [
-    head,
-    ...plan.decisions.map(({ versionId, ...rest }): DecisionRecord => ({
-      type: 'decision',
-      package: plan.packageName,
-      id: versionId,
-      ...rest
-    }))
-  ]
+  yield head
+  for (const { versionId, ...rest } of plan.decisions) {
+    const record: DecisionRecord = { type: 'decision', package: plan.packageName, id: versionId, ...rest }
+    yield record
+  }
 }
 
 /** Untag lines and the package-end line, once the package's execution is over. */

@@ -48,6 +48,44 @@ export function sha256Digest(bytes: Uint8Array | string): string {
 
 const GENERIC_CONTENT_TYPES = new Set(['', 'application/json', 'application/octet-stream', 'text/plain'])
 
+/**
+ * Media types, artifact types and platform words repeat across every manifest of a package; each parsed body
+ * would otherwise hold copies of its own (at 100,000 versions, 230,000 media type strings, about 13 MB).
+ * The first few hundred distinct values are shared; anything past that (a registry sending odd types) is kept
+ * as it came.
+ */
+const words = new Map<string, string>()
+const MAX_WORDS = 512
+
+function word(value: string): string {
+  const known = words.get(value)
+  if (known !== undefined) return known
+  if (words.size < MAX_WORDS) words.set(value, value)
+  return value
+}
+
+function optionalWord(value: unknown): string | undefined {
+  return typeof value === 'string' ? word(value) : undefined
+}
+
+const platforms = new Map<string, Platform>()
+
+/** Platforms are few: one frozen object each. */
+function platformOf(os: string, architecture: string, variant: string | undefined): Platform {
+  const key = `${os}\n${architecture}\n${variant ?? ''}`
+  let p = platforms.get(key)
+  if (p === undefined) {
+    p = Object.freeze({
+      os: word(os),
+      architecture: word(architecture),
+      ...(variant !== undefined ? { variant: word(variant) } : {})
+    })
+    if (platforms.size < MAX_WORDS) platforms.set(key, p)
+  }
+  return p
+}
+
+/** A descriptor with only the fields the body has (an absent field costs nothing per layer). */
 function asDescriptor(value: unknown, where: string): Descriptor {
   if (typeof value !== 'object' || value === null) throw new ManifestParseError(`${where} is not an object`)
   const v = value as Record<string, unknown>
@@ -56,20 +94,23 @@ function asDescriptor(value: unknown, where: string): Descriptor {
     typeof v.platform === 'object' && v.platform !== null
       ? (v.platform as Record<string, unknown>)
       : undefined
+  const mediaType = optionalWord(v.mediaType)
+  const artifactType = optionalWord(v.artifactType)
   return {
     digest: v.digest,
-    mediaType: typeof v.mediaType === 'string' ? v.mediaType : undefined,
-    size: typeof v.size === 'number' ? v.size : undefined,
-    artifactType: typeof v.artifactType === 'string' ? v.artifactType : undefined,
-    annotations: isStringRecord(v.annotations) ? v.annotations : undefined,
-    platform:
-      platform && typeof platform.os === 'string' && typeof platform.architecture === 'string'
-        ? {
-            os: platform.os,
-            architecture: platform.architecture,
-            ...(typeof platform.variant === 'string' ? { variant: platform.variant } : {})
-          }
-        : undefined
+    ...(mediaType !== undefined ? { mediaType } : {}),
+    ...(typeof v.size === 'number' ? { size: v.size } : {}),
+    ...(artifactType !== undefined ? { artifactType } : {}),
+    ...(isStringRecord(v.annotations) ? { annotations: v.annotations } : {}),
+    ...(platform && typeof platform.os === 'string' && typeof platform.architecture === 'string'
+      ? {
+          platform: platformOf(
+            platform.os,
+            platform.architecture,
+            typeof platform.variant === 'string' ? platform.variant : undefined
+          )
+        }
+      : {})
   }
 }
 
@@ -98,7 +139,9 @@ export function parseManifest(
   }
   const m = json as Record<string, unknown>
   const ct = (contentType ?? '').split(';')[0].trim().toLowerCase()
-  let mediaType = !GENERIC_CONTENT_TYPES.has(ct) ? ct : typeof m.mediaType === 'string' ? m.mediaType : ''
+  let mediaType = word(
+    !GENERIC_CONTENT_TYPES.has(ct) ? ct : typeof m.mediaType === 'string' ? m.mediaType : ''
+  )
   if (!mediaType) {
     if (Array.isArray(m.manifests)) mediaType = MediaTypes.ociIndex
     else if (typeof m.config === 'object' && m.config !== null) mediaType = MediaTypes.ociManifest
@@ -108,7 +151,7 @@ export function parseManifest(
   const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
   const subject = m.subject !== undefined ? asDescriptor(m.subject, 'subject') : undefined
   const annotations = isStringRecord(m.annotations) ? m.annotations : undefined
-  const artifactType = typeof m.artifactType === 'string' ? m.artifactType : undefined
+  const artifactType = optionalWord(m.artifactType)
   if (isIndexMediaType(mediaType)) {
     if (!Array.isArray(m.manifests)) throw new ManifestParseError('index has no manifests[]')
     return {

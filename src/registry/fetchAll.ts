@@ -22,6 +22,9 @@ export interface FetchAllOptions {
   readonly retryFailed?: number
 }
 
+/** Reads asked of the source at once: well above any registry concurrency (max-concurrency is at most 64). */
+export const READ_WINDOW = 256
+
 export interface FetchAllResult {
   readonly facts: Map<string, ManifestFact>
   readonly rounds: number
@@ -62,13 +65,22 @@ export async function fetchAll(
     const readBefore = facts.size
     const known = readBefore + wanted.length
     let readInRound = 0
-    const onRead = options.onRead
-    const results = await Promise.all(
-      wanted.map(digest => {
-        const read = source.fetchManifest(repository, digest)
-        return onRead ? read.finally(() => onRead(readBefore + ++readInRound, known)) : read
-      })
-    )
+    const results: ManifestFact[] = new Array(wanted.length)
+    let next = 0
+    // A window of asks, not all of them at once: 40,000 waiting reads were 40,000 promises, closures and
+    // queue entries alive for the whole round (issue 18, bounded memory). The source still bounds what is
+    // actually sent; the window only needs to stay ahead of it.
+    const reader = async (): Promise<void> => {
+      while (next < wanted.length) {
+        const i = next++
+        try {
+          results[i] = await source.fetchManifest(repository, wanted[i])
+        } finally {
+          options.onRead?.(readBefore + ++readInRound, known)
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(READ_WINDOW, wanted.length) }, reader))
     wanted.forEach((digest, i) => facts.set(digest, results[i]))
     options.onRound?.(round, wanted.length)
   }

@@ -26,6 +26,14 @@ export type LogEntry =
  * line outside the groups so a collapsed log still shows the outcome. Groups cannot nest on GitHub, hence two.
  */
 export function packageLog(pkg: PackageReport, dryRun: boolean): LogEntry[] {
+  return [...packageLogEntries(pkg, dryRun)]
+}
+
+/**
+ * {@link packageLog} one entry at a time, each line formatted as it is read: a package of 100,000 versions
+ * never holds its 200,000 lines at once (issue 18, bounded memory).
+ */
+export function* packageLogEntries(pkg: PackageReport, dryRun: boolean): Generator<LogEntry> {
   const { plan } = pkg
   const name = logText(plan.packageName)
   const outcomes = resolveOutcomes(pkg, dryRun)
@@ -46,34 +54,34 @@ export function packageLog(pkg: PackageReport, dryRun: boolean): LogEntry[] {
   const keeps = plan.decisions.filter(d => d.action === 'keep' && !heldBack(d))
   const totals = countOutcomes(plan.decisions, outcomes)
 
-  const entries: LogEntry[] = []
-  const emit = (title: string, list: readonly Decision[]) => {
+  function* emit(title: string, list: readonly Decision[]): Generator<LogEntry> {
     if (list.length === 0) return
-    entries.push({ kind: 'group', title })
+    yield { kind: 'group', title }
     for (const d of list) {
-      entries.push({
+      yield {
         kind: 'info',
         text: formatDecisionLine(plan.packageName, d, lineOptionsFor(outcomes.get(d.versionId), dryRun))
-      })
-      entries.push({ kind: 'debug', text: formatReasonLine(d) })
+      }
+      yield { kind: 'debug', text: formatReasonLine(d) }
     }
-    entries.push({ kind: 'endgroup' })
+    yield { kind: 'endgroup' }
   }
-  emit(deleteGroupTitle(name, totals, dryRun, plan.blocked !== undefined), deletes)
-  emit(`${name}: ${dryRun ? 'would keep' : 'kept'} ${totals.kept} of ${totals.versions} versions`, keeps)
-  if (plan.blocked !== undefined)
-    entries.push({ kind: 'info', text: `${name}: ${logText(oneLine(plan.blocked))}` })
+  yield* emit(deleteGroupTitle(name, totals, dryRun, plan.blocked !== undefined), deletes)
+  yield* emit(
+    `${name}: ${dryRun ? 'would keep' : 'kept'} ${totals.kept} of ${totals.versions} versions`,
+    keeps
+  )
+  if (plan.blocked !== undefined) yield { kind: 'info', text: `${name}: ${logText(oneLine(plan.blocked))}` }
   const inFlight = plan.decisions.filter(d => d.rule === PUSH_IN_FLIGHT_RULE).length
   if (inFlight > 0) {
-    entries.push({
+    yield {
       kind: 'info',
       text: `${name}: ${dryRun ? 'would keep' : 'kept'} ${inFlight} untagged ${inFlight === 1 ? 'version' : 'versions'} younger than ${formatDuration(PUSH_IN_FLIGHT_FLOOR_MS)} whatever untagged-grace says: a push may still be uploading the index that lists ${inFlight === 1 ? 'it' : 'them'}`
-    })
+    }
   }
   const barrier = pkg.execution?.barrier
-  if (barrier) entries.push({ kind: 'info', text: barrierLine(name, barrier) })
-  entries.push({ kind: 'info', text: formatTotalsLine(plan.packageName, totals, dryRun) })
-  return entries
+  if (barrier) yield { kind: 'info', text: barrierLine(name, barrier) }
+  yield { kind: 'info', text: formatTotalsLine(plan.packageName, totals, dryRun) }
 }
 
 /** The write barrier's share of the run, apart from the listing-and-reading minimum (docs/benchmarks.md). */

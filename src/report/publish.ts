@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { actionsLog, type ActionsLog } from '../log/actionsLog.js'
+import { stdoutCaughtUp } from '../log/stdoutBacklog.js'
 import type { RunReport } from './RunReport.js'
-import { packageLog } from './packageLog.js'
+import { packageLogEntries } from './packageLog.js'
 import { capAnnotations, collectAnnotations, type Annotation } from './annotations.js'
 import { computeOutputs, type ComputedOutputs } from './outputs.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES } from './summary.js'
@@ -11,14 +12,26 @@ export type ReportSink = Pick<
   ActionsLog,
   'info' | 'debug' | 'startGroup' | 'endGroup' | 'warning' | 'notice' | 'error'
 > &
-  Pick<typeof core, 'setOutput'>
+  Pick<typeof core, 'setOutput'> & {
+    /** A promise while the log's reader is behind (stdoutCaughtUp); the decision lines wait for it. */
+    readonly caughtUp?: () => Promise<void> | undefined
+  }
 
-const runnerSink: ReportSink = { ...actionsLog, setOutput: (name, value) => core.setOutput(name, value) }
+const runnerSink: ReportSink = {
+  ...actionsLog,
+  setOutput: (name, value) => core.setOutput(name, value),
+  caughtUp: () => stdoutCaughtUp()
+}
 
-/** Decision lines, grouped per package (deletions, then keeps), reasons at debug level. */
-export function emitLog(report: RunReport, sink: ReportSink = runnerSink): void {
+/**
+ * Decision lines, grouped per package (deletions, then keeps), reasons at debug level. Each line is made as it
+ * is written, and the writing waits while the log's reader is behind: memory stays bounded at any size.
+ */
+export async function emitLog(report: RunReport, sink: ReportSink = runnerSink): Promise<void> {
   for (const pkg of report.packages) {
-    for (const entry of packageLog(pkg, report.dryRun)) {
+    for (const entry of packageLogEntries(pkg, report.dryRun)) {
+      const behind = sink.caughtUp?.()
+      if (behind) await behind
       switch (entry.kind) {
         case 'group':
           sink.startGroup(entry.title)
@@ -105,7 +118,7 @@ export async function publishReport(
   write: SummaryWriter = coreSummaryWriter,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<ComputedOutputs> {
-  emitLog(report, sink)
+  await emitLog(report, sink)
   emitAnnotations(report, sink)
   const computed = emitOutputs(report, sink)
   await writeStepSummary(report, sink, write, env)

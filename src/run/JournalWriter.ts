@@ -34,6 +34,9 @@ export const openJournalFile: OpenJournalFile = async path => {
   }
 }
 
+/** Characters (about bytes: records are mostly ASCII) gathered before one append. */
+const APPEND_BYTES = 256 * 1024
+
 /** A journal write failed: the run sends no further delete. */
 export class JournalWriteError extends Error {
   constructor(
@@ -94,14 +97,28 @@ export class JournalWriter {
     return this.failure
   }
 
-  /** Appends records in one write; rejects (and stays failed) when the write fails. */
-  write(records: readonly JournalRecord[], options: { durable?: boolean } = {}): Promise<void> {
+  /**
+   * Appends records after every earlier write; rejects (and stays failed) when a write fails. The records are
+   * turned into lines only when their turn comes, and go out in appends of about {@link APPEND_BYTES}: a plan
+   * of 100,000 decisions is never one string in memory (issue 18, bounded memory). Each append ends on a
+   * line's end, so a kill between two leaves whole lines.
+   */
+  write(records: Iterable<JournalRecord>, options: { durable?: boolean } = {}): Promise<void> {
     const next = this.chain.then(async () => {
       if (this.failure) throw this.failure
       if (this.closed) throw new JournalWriteError(this.path, new Error('the journal is closed'))
-      if (records.length === 0) return
       try {
-        await this.file.append(records.map(r => JSON.stringify(r)).join('\n') + '\n')
+        let text = ''
+        let written = false
+        for (const record of records) {
+          text += JSON.stringify(record) + '\n'
+          if (text.length < APPEND_BYTES) continue
+          await this.file.append(text)
+          text = ''
+          written = true
+        }
+        if (text !== '') await this.file.append(text)
+        else if (!written) return
         if (options.durable) await this.file.sync()
       } catch (error) {
         this.failure = new JournalWriteError(this.path, error)
@@ -114,7 +131,7 @@ export class JournalWriter {
   }
 
   /** Appends without waiting; a failure is kept in `failed` (and stops the deletes at their next intent). */
-  record(records: readonly JournalRecord[]): void {
+  record(records: Iterable<JournalRecord>): void {
     void this.write(records).catch(() => undefined)
   }
 

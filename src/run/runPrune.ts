@@ -138,7 +138,7 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
     journalFile: settings.journalFile,
     artifactName
   }
-  emitLog(report)
+  await emitLog(report)
   emitAnnotations(report)
   emitOutputs(report)
   await writeStepSummary(report)
