@@ -61,10 +61,7 @@ async function setUp(): Promise<Setup> {
 
 const POLICY = ['--delete-tags', 'old-*', '--older-than', '30d'] as const
 
-function cli(
-  s: Simulator,
-  args: readonly string[]
-): Promise<CliExit> {
+function cli(s: Simulator, args: readonly string[]): Promise<CliExit> {
   return spawnCli(
     [
       '--owner',
