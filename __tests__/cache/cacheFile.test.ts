@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
+import fc from 'fast-check'
 import {
   boundEntries,
   CACHE_SCHEMA,
   decodeCache,
+  decodeCacheEntries,
   encodeCache,
   encodeCachePieces,
   type CacheEntry
@@ -19,6 +21,65 @@ const entry = (n: number, usedAt: number, size = 10): CacheEntry => ({
   bytes: new Uint8Array(size).fill(n),
   contentType: 'application/vnd.oci.image.manifest.v1+json',
   usedAt
+})
+
+describe('cache file, read entry by entry', () => {
+  const arbitraryEntry = fc.record({
+    digest: fc.string(),
+    bytes: fc.uint8Array({ maxLength: 40 }),
+    contentType: fc.option(fc.string(), { nil: undefined }),
+    usedAt: fc.integer()
+  })
+  const decodeAll = (text: string) => {
+    const seen: (CacheEntry | undefined)[] = []
+    const result = decodeCacheEntries(text, e => seen.push(e))
+    return { ...result, seen }
+  }
+  const expected = (e: CacheEntry) => ({
+    digest: e.digest,
+    bytes: e.bytes,
+    ...(e.contentType ? { contentType: e.contentType } : {}),
+    usedAt: e.usedAt
+  })
+
+  it('gives back what was written, whatever the strings hold (quotes, braces, backslashes)', () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryEntry, { maxLength: 8 }), entries => {
+        const { ignored, seen } = decodeAll(encodeCache(entries))
+        expect(ignored).toBeUndefined()
+        expect(seen).toEqual(entries.map(expected))
+      })
+    )
+  })
+
+  it('reads a file of another layout whole, with the same result; a cut-off file is ignored as before', () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryEntry, { minLength: 1, maxLength: 5 }), entries => {
+        const text = encodeCache(entries)
+        const pretty = JSON.stringify(JSON.parse(text), null, 2)
+        expect(decodeAll(pretty).seen).toEqual(entries.map(expected))
+        const cut = decodeAll(text.slice(0, text.length - 3))
+        expect(cut.ignored).toMatch(/^not JSON/)
+        expect(cut.seen).toEqual([])
+        expect(decodeCache(text.slice(0, -3)).ignored).toMatch(/^not JSON/)
+      })
+    )
+  })
+
+  it('reads the written layout entry by entry: one unparsable entry costs itself, not the file', () => {
+    const good = encodeCache([entry(1, 100), entry(2, 200)])
+    const text = good.replace('},{', '},{"d":"x",},{')
+    expect(decodeCache(text)).toEqual({ entries: [entry(1, 100), entry(2, 200)], malformed: 1 })
+    // Parsed whole, the same text is not JSON at all.
+    expect(() => JSON.parse(text)).toThrow()
+  })
+
+  it('counts a malformed entry and goes on; another schema is ignored whole', () => {
+    const text = `{"schema":${JSON.stringify(CACHE_SCHEMA)},"entries":[{"d":1},${JSON.stringify({ d: 'x', u: 1, b: 'AA==' })}]}`
+    expect(decodeAll(text).seen).toEqual([undefined, { digest: 'x', bytes: new Uint8Array([0]), usedAt: 1 }])
+    expect(decodeAll('{"schema":"other","entries":[]}').ignored).toBe(`not a ${CACHE_SCHEMA} file`)
+    expect(decodeAll(`{"schema":${JSON.stringify(CACHE_SCHEMA)},"entries":[]}`)).toEqual({ seen: [] })
+  })
 })
 
 describe('cache file', () => {

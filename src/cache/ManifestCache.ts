@@ -7,7 +7,7 @@ import type { RawManifest } from '../registry/RegistryClient.js'
 import type { PackageReport } from '../report/RunReport.js'
 import {
   boundEntries,
-  decodeCache,
+  decodeCacheEntries,
   DEFAULT_CACHE_LIMITS,
   encodeCachePieces,
   type CacheEntry,
@@ -108,19 +108,29 @@ export class ManifestCache {
       logger.debug(`cache: ${key} restored but unreadable: ${(error as Error).message}`)
       return { key, entries: 0, accepted: 0 }
     }
-    const decoded = decodeCache(text)
+    // Entry by entry: each is verified and kept by the client (or dropped) before the next is decoded.
+    let entries = 0
+    let accepted = 0
+    let malformed = 0
+    const decoded = decodeCacheEntries(text, e => {
+      if (!e) {
+        malformed++
+        return
+      }
+      entries++
+      accepted += target.prime([e])
+      if (target.rawManifest(e.digest)) digests.set(e.digest, e.usedAt)
+    })
     if (decoded.ignored)
       logger.warning(`cache: ${key} ignored: ${decoded.ignored}; reading from the registry`)
-    const accepted = target.prime(decoded.entries)
-    for (const e of decoded.entries) if (target.rawManifest(e.digest)) digests.set(e.digest, e.usedAt)
-    const rejected = decoded.entries.length - accepted + decoded.malformed
+    const rejected = entries - accepted + malformed
     logger.info(
       `cache: ${accepted} manifest(s) for ${pkg.name} restored from ${key}` +
         (rejected > 0
           ? `; ${rejected} entr${rejected === 1 ? 'y' : 'ies'} failed verification and will be read again`
           : '')
     )
-    return { key, entries: decoded.entries.length, accepted }
+    return { key, entries, accepted }
   }
 
   /**

@@ -91,13 +91,71 @@ export interface DecodedCache {
   readonly malformed: number
 }
 
+/** One entry of the file as read, or why it is not usable (its bytes are checked later, by the registry client). */
+function toEntry(raw: unknown): CacheEntry | undefined {
+  const e = raw as Partial<FileEntry> | null
+  if (
+    !e ||
+    typeof e.d !== 'string' ||
+    typeof e.b !== 'string' ||
+    typeof e.u !== 'number' ||
+    (e.t !== undefined && typeof e.t !== 'string')
+  ) {
+    return undefined
+  }
+  return {
+    digest: e.d,
+    bytes: new Uint8Array(Buffer.from(e.b, 'base64')),
+    ...(e.t ? { contentType: e.t } : {}),
+    usedAt: e.u
+  }
+}
+
 /** Never throws: a corrupt cache is an empty cache, and the run reads from the registry as if cold. */
 export function decodeCache(text: string): DecodedCache {
+  const entries: CacheEntry[] = []
+  let malformed = 0
+  const summary = decodeCacheEntries(text, e => {
+    if (e) entries.push(e)
+    else malformed++
+  })
+  return summary.ignored !== undefined
+    ? { entries: [], malformed: 0, ignored: summary.ignored }
+    : { entries, malformed }
+}
+
+/**
+ * The entries of a cache file handed to `onEntry` one at a time (undefined for a malformed one), so a caller
+ * can use each and let it go: at 100,000 versions the file holds 50,000 base64 bodies, and parsing the whole
+ * document at once held them all next to their decoded bytes (issue 18, bounded memory). The file as
+ * {@link encodeCachePieces} writes it is scanned entry by entry; any other shape is parsed whole, with the same
+ * result. Returns why the file was ignored, when it was; then `onEntry` was not called.
+ */
+export function decodeCacheEntries(
+  text: string,
+  onEntry: (entry: CacheEntry | undefined) => void
+): { readonly ignored?: string } {
+  const head = `{"schema":${JSON.stringify(CACHE_SCHEMA)},"entries":[`
+  if (text.startsWith(head)) {
+    const objects = scanObjects(text, head.length)
+    if (objects) {
+      for (const [start, end] of objects) {
+        let raw: unknown
+        try {
+          raw = JSON.parse(text.slice(start, end))
+        } catch {
+          raw = undefined
+        }
+        onEntry(toEntry(raw))
+      }
+      return {}
+    }
+  }
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch (error) {
-    return { entries: [], malformed: 0, ignored: `not JSON (${(error as Error).message})` }
+    return { ignored: `not JSON (${(error as Error).message})` }
   }
   const file = parsed as { schema?: unknown; entries?: unknown }
   if (
@@ -106,28 +164,42 @@ export function decodeCache(text: string): DecodedCache {
     file.schema !== CACHE_SCHEMA ||
     !Array.isArray(file.entries)
   ) {
-    return { entries: [], malformed: 0, ignored: `not a ${CACHE_SCHEMA} file` }
+    return { ignored: `not a ${CACHE_SCHEMA} file` }
   }
-  const entries: CacheEntry[] = []
-  let malformed = 0
-  for (const raw of file.entries as unknown[]) {
-    const e = raw as Partial<FileEntry> | null
-    if (
-      !e ||
-      typeof e.d !== 'string' ||
-      typeof e.b !== 'string' ||
-      typeof e.u !== 'number' ||
-      (e.t !== undefined && typeof e.t !== 'string')
-    ) {
-      malformed++
+  for (const raw of file.entries as unknown[]) onEntry(toEntry(raw))
+  return {}
+}
+
+/**
+ * Where each top-level object of the entries array starts and ends, from `from` (just after `[`) to the file's
+ * closing `]}`: objects separated by commas, strings skipped with their escapes. Undefined as soon as the text is
+ * not exactly that (whitespace, nesting, a cut-off file), so the caller parses it whole instead.
+ */
+function scanObjects(text: string, from: number): [number, number][] | undefined {
+  const spans: [number, number][] = []
+  let i = from
+  if (text.startsWith(']}', i)) return i + 2 === text.length ? spans : undefined
+  for (;;) {
+    if (text[i] !== '{') return undefined
+    const start = i
+    let depth = 0
+    let inString = false
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i)
+      if (inString) {
+        if (c === 0x5c)
+          i++ // backslash: the next character is escaped
+        else if (c === 0x22) inString = false
+      } else if (c === 0x22) inString = true
+      else if (c === 0x7b) depth++
+      else if (c === 0x7d && --depth === 0) break
+    }
+    if (i >= text.length) return undefined
+    spans.push([start, ++i])
+    if (text[i] === ',') {
+      i++
       continue
     }
-    entries.push({
-      digest: e.d,
-      bytes: new Uint8Array(Buffer.from(e.b, 'base64')),
-      ...(e.t ? { contentType: e.t } : {}),
-      usedAt: e.u
-    })
+    return text.startsWith(']}', i) && i + 2 === text.length ? spans : undefined
   }
-  return { entries, malformed }
 }
