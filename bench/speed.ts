@@ -3,7 +3,7 @@
  * CPU time and peak memory, and the listing and reading requests against the minimum. Meant to be run on two
  * builds and compared (the before/after table of docs/benchmarks.md, "Speed at real latency"):
  *
- *   npx tsx bench/speed.ts [--sizes 1000,10000,100000] [--latency 0,50] [--repeat 2] > after.json
+ *   npx tsx bench/speed.ts [--sizes 1000,10000,100000] [--latency 0,50] [--repeat 2] [--real 100000|none] > after.json
  *   npx tsx bench/speed.ts --compare before.json after.json [--write]
  *
  * The first form prints JSON (one object per case); a build older than this script can be measured by
@@ -14,7 +14,8 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { bestDryRun, fixture, type DryRun } from './lib/dryRun.js'
+import { runActionInChild } from './lib/childRun.js'
+import { bestDryRun, fixture, POLICY, simulator, type DryRun } from './lib/dryRun.js'
 
 export interface SpeedCase {
   readonly size: number
@@ -30,10 +31,39 @@ export interface SpeedCase {
   readonly requests: number
 }
 
+/** A real run: the listing, the reads, the plan and 200 deletes under GitHub's limits (simulated time). */
+export interface RealCase {
+  readonly size: number
+  readonly deleted: number
+  readonly maxRssKiB: number
+}
+
 interface SpeedRun {
   readonly label: string
   readonly machine: string
   readonly cases: SpeedCase[]
+  readonly real?: RealCase[]
+}
+
+/** Deletes of the real run: enough to carry the executor, journal and reports through a real run's path. */
+const REAL_DELETES = 200
+
+async function realRun(size: number): Promise<RealCase> {
+  const pkg = fixture(size)
+  // Simulated time 50× faster than real: a second between deletes lasts 20 ms.
+  const sim = await simulator(pkg, { timeScale: 0.02, tokenTtlSeconds: 3600 })
+  try {
+    const listing = 3 + Math.ceil(size / 100)
+    const run = await runActionInChild(sim, {
+      packages: pkg.name,
+      ...POLICY,
+      'request-budget': String(listing + REAL_DELETES)
+    })
+    const deleted = sim.requests.filter(r => r.side === 'rest' && r.method === 'DELETE' && r.status === 204)
+    return { size, deleted: deleted.length, maxRssKiB: run.maxRssKiB }
+  } finally {
+    await sim.close()
+  }
 }
 
 function argument(name: string): string | undefined {
@@ -78,11 +108,20 @@ async function measure(): Promise<void> {
       cases.push(c)
     }
   }
+  const real: RealCase[] = []
+  for (const size of argument('--real') === 'none' ? [] : numbers(argument('--real'), [100_000])) {
+    const r = await realRun(size)
+    process.stderr.write(
+      `${size} versions, real run: ${r.deleted} deletes, ${Math.round(r.maxRssKiB / 1024)} MiB\n`
+    )
+    real.push(r)
+  }
   const cpus = os.cpus()
   const run: SpeedRun = {
     label: argument('--label') ?? 'build',
     machine: `${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-    cases
+    cases,
+    real
   }
   console.log(JSON.stringify(run, null, 2))
 }
@@ -104,6 +143,15 @@ function table(before: SpeedRun, after: SpeedRun): string {
       `| ${n(a.size)} | ${a.latencyMs} ms | ${s(b.wallMs)} | ${s(a.wallMs)} | ${(b.wallMs / a.wallMs).toFixed(1)}× | ` +
         `${s(b.cpuMs)} | ${s(a.cpuMs)} | ${n(b.listAndRead)} / ${n(a.listAndRead)} / ${n(a.minimum)} | ` +
         `${mib(b.maxRssKiB)} | ${mib(a.maxRssKiB)} |`
+    )
+  }
+  for (const a of after.real ?? []) {
+    const b = before.real?.find(c => c.size === a.size)
+    if (!b) continue
+    rows.push(
+      '',
+      `A real run of ${n(a.size)} versions (listing, reads, plan, then ${REAL_DELETES} deletes under GitHub's ` +
+        `limits in simulated time): peak RSS ${mib(b.maxRssKiB)} MiB before, ${mib(a.maxRssKiB)} MiB after.`
     )
   }
   return rows.join('\n')
