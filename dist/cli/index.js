@@ -42065,7 +42065,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _cache_cacheSettings_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(80009);
 /* harmony import */ var _cli_args_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(638);
 /* harmony import */ var _cli_terminal_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(32832);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(65267);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(68809);
 /* harmony import */ var _report_outputsFile_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(62406);
 /**
  * Local CLI: the same code as the action, driven by flags instead of `with:` inputs.
@@ -42132,6 +42132,9 @@ async function main() {
     }
     if (args.cacheDir)
         process.env[_cache_cacheSettings_js__WEBPACK_IMPORTED_MODULE_2__/* .CACHE_DIR_ENV */ .$] = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(args.cacheDir);
+    // What a runner sets when step debug logging is on: the action writes its debug lines only then.
+    if (args.debug)
+        process.env.RUNNER_DEBUG = '1';
     const restore = (0,_cli_terminal_js__WEBPACK_IMPORTED_MODULE_5__/* .renderWorkflowCommands */ .e)(process.stdout, args.debug);
     try {
         await (0,_main_js__WEBPACK_IMPORTED_MODULE_4__/* .run */ .e)();
@@ -42295,11 +42298,11 @@ const ACTION_INPUTS = [
     },
     {
         name: 'max-concurrency',
-        description: 'Most registry manifest reads in flight at once. Empty means the action chooses (8 today).'
+        description: 'Most registry requests in flight at once (1 to 64). Below it the action adapts to the registry: it starts at 16 (or at this cap if lower), sends more at once while answers are clean, and halves on a 429 or 503, waiting as long as `retry-after` asks. Empty means up to 64.'
     },
     {
         name: 'request-budget',
-        description: 'Most REST requests this run may make; the rest of the backlog is left for the next run. Empty means stop while 10 % of the primary rate limit remains.'
+        description: 'Most REST requests this run may send, list pages and retries included: a request that would cross it is not sent (deletes stop up to 4 short, 1 per 100, to leave room for retries), and the rest of the backlog is left for the next run. Empty means stop while 10 % of the primary rate limit remains.'
     },
     {
         name: 'protect-pinned',
@@ -42594,7 +42597,7 @@ function renderWorkflowCommands(stream, debug) {
 
 /***/ }),
 
-/***/ 65267:
+/***/ 68809:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42729,53 +42732,145 @@ function boundEntries(entries, limits = DEFAULT_CACHE_LIMITS) {
     return kept;
 }
 function encodeCache(entries) {
-    const file = {
-        schema: CACHE_SCHEMA,
-        entries: entries.map((e) => ({
+    return [...encodeCachePieces(entries)].join('');
+}
+/**
+ * The cache file in pieces of about `pieceChars` characters, made as they are read: together they are exactly
+ * {@link encodeCache}'s text, without 50,000 base64 bodies and the whole document in memory at once (at
+ * 100,000 versions the file is about 50 MB; issue 18, bounded memory).
+ */
+function* encodeCachePieces(entries, pieceChars = 256 * 1024) {
+    let piece = `{"schema":${JSON.stringify(CACHE_SCHEMA)},"entries":[`;
+    for (let i = 0; i < entries.length; i++) {
+        const e = entries[i];
+        const line = {
             d: e.digest,
             ...(e.contentType ? { t: e.contentType } : {}),
             u: e.usedAt,
-            b: Buffer.from(e.bytes).toString('base64')
-        }))
+            b: Buffer.from(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength).toString('base64')
+        };
+        piece += (i > 0 ? ',' : '') + JSON.stringify(line);
+        if (piece.length < pieceChars)
+            continue;
+        yield piece;
+        piece = '';
+    }
+    yield piece + ']}';
+}
+/** One entry of the file as read, or why it is not usable (its bytes are checked later, by the registry client). */
+function toEntry(raw) {
+    const e = raw;
+    if (!e ||
+        typeof e.d !== 'string' ||
+        typeof e.b !== 'string' ||
+        typeof e.u !== 'number' ||
+        (e.t !== undefined && typeof e.t !== 'string')) {
+        return undefined;
+    }
+    return {
+        digest: e.d,
+        bytes: new Uint8Array(Buffer.from(e.b, 'base64')),
+        ...(e.t ? { contentType: e.t } : {}),
+        usedAt: e.u
     };
-    return JSON.stringify(file);
 }
 /** Never throws: a corrupt cache is an empty cache, and the run reads from the registry as if cold. */
 function decodeCache(text) {
+    const entries = [];
+    let malformed = 0;
+    const summary = decodeCacheEntries(text, e => {
+        if (e)
+            entries.push(e);
+        else
+            malformed++;
+    });
+    return summary.ignored !== undefined
+        ? { entries: [], malformed: 0, ignored: summary.ignored }
+        : { entries, malformed };
+}
+/**
+ * The entries of a cache file handed to `onEntry` one at a time (undefined for a malformed one), so a caller
+ * can use each and let it go: at 100,000 versions the file holds 50,000 base64 bodies, and parsing the whole
+ * document at once held them all next to their decoded bytes (issue 18, bounded memory). The file as
+ * {@link encodeCachePieces} writes it is scanned entry by entry; any other shape is parsed whole, with the same
+ * result. Returns why the file was ignored, when it was; then `onEntry` was not called.
+ */
+function decodeCacheEntries(text, onEntry) {
+    const head = `{"schema":${JSON.stringify(CACHE_SCHEMA)},"entries":[`;
+    if (text.startsWith(head)) {
+        const objects = scanObjects(text, head.length);
+        if (objects) {
+            for (const [start, end] of objects) {
+                let raw;
+                try {
+                    raw = JSON.parse(text.slice(start, end));
+                }
+                catch {
+                    raw = undefined;
+                }
+                onEntry(toEntry(raw));
+            }
+            return {};
+        }
+    }
     let parsed;
     try {
         parsed = JSON.parse(text);
     }
     catch (error) {
-        return { entries: [], malformed: 0, ignored: `not JSON (${error.message})` };
+        return { ignored: `not JSON (${error.message})` };
     }
     const file = parsed;
     if (typeof file !== 'object' ||
         file === null ||
         file.schema !== CACHE_SCHEMA ||
         !Array.isArray(file.entries)) {
-        return { entries: [], malformed: 0, ignored: `not a ${CACHE_SCHEMA} file` };
+        return { ignored: `not a ${CACHE_SCHEMA} file` };
     }
-    const entries = [];
-    let malformed = 0;
-    for (const raw of file.entries) {
-        const e = raw;
-        if (!e ||
-            typeof e.d !== 'string' ||
-            typeof e.b !== 'string' ||
-            typeof e.u !== 'number' ||
-            (e.t !== undefined && typeof e.t !== 'string')) {
-            malformed++;
+    for (const raw of file.entries)
+        onEntry(toEntry(raw));
+    return {};
+}
+/**
+ * Where each top-level object of the entries array starts and ends, from `from` (just after `[`) to the file's
+ * closing `]}`: objects separated by commas, strings skipped with their escapes. Undefined as soon as the text is
+ * not exactly that (whitespace, nesting, a cut-off file), so the caller parses it whole instead.
+ */
+function scanObjects(text, from) {
+    const spans = [];
+    let i = from;
+    if (text.startsWith(']}', i))
+        return i + 2 === text.length ? spans : undefined;
+    for (;;) {
+        if (text[i] !== '{')
+            return undefined;
+        const start = i;
+        let depth = 0;
+        let inString = false;
+        for (; i < text.length; i++) {
+            const c = text.charCodeAt(i);
+            if (inString) {
+                if (c === 0x5c)
+                    i++; // backslash: the next character is escaped
+                else if (c === 0x22)
+                    inString = false;
+            }
+            else if (c === 0x22)
+                inString = true;
+            else if (c === 0x7b)
+                depth++;
+            else if (c === 0x7d && --depth === 0)
+                break;
+        }
+        if (i >= text.length)
+            return undefined;
+        spans.push([start, ++i]);
+        if (text[i] === ',') {
+            i++;
             continue;
         }
-        entries.push({
-            digest: e.d,
-            bytes: new Uint8Array(Buffer.from(e.b, 'base64')),
-            ...(e.t ? { contentType: e.t } : {}),
-            usedAt: e.u
-        });
+        return text.startsWith(']}', i) && i + 2 === text.length ? spans : undefined;
     }
-    return { entries, malformed };
 }
 //# sourceMappingURL=cacheFile.js.map
 ;// CONCATENATED MODULE: ./lib/cache/ManifestCache.js
@@ -42839,19 +42934,28 @@ class ManifestCache {
             logger.debug(`cache: ${key} restored but unreadable: ${error.message}`);
             return { key, entries: 0, accepted: 0 };
         }
-        const decoded = decodeCache(text);
-        if (decoded.ignored)
-            logger.warning(`cache: ${key} ignored: ${decoded.ignored}; reading from the registry`);
-        const accepted = target.prime(decoded.entries);
-        for (const e of decoded.entries)
+        // Entry by entry: each is verified and kept by the client (or dropped) before the next is decoded.
+        let entries = 0;
+        let accepted = 0;
+        let malformed = 0;
+        const decoded = decodeCacheEntries(text, e => {
+            if (!e) {
+                malformed++;
+                return;
+            }
+            entries++;
+            accepted += target.prime([e]);
             if (target.rawManifest(e.digest))
                 digests.set(e.digest, e.usedAt);
-        const rejected = decoded.entries.length - accepted + decoded.malformed;
+        });
+        if (decoded.ignored)
+            logger.warning(`cache: ${key} ignored: ${decoded.ignored}; reading from the registry`);
+        const rejected = entries - accepted + malformed;
         logger.info(`cache: ${accepted} manifest(s) for ${pkg.name} restored from ${key}` +
             (rejected > 0
                 ? `; ${rejected} entr${rejected === 1 ? 'y' : 'ies'} failed verification and will be read again`
                 : ''));
-        return { key, entries: decoded.entries.length, accepted };
+        return { key, entries, accepted };
     }
     /**
      * Saves the manifests of the package's versions that still exist: every version the plan saw, minus what this
@@ -42886,7 +42990,7 @@ class ManifestCache {
         const file = this.fileFor(pkg);
         try {
             await (0,promises_.mkdir)(external_node_path_.dirname(file), { recursive: true });
-            await (0,promises_.writeFile)(file, encodeCache(bounded));
+            await writeCacheFile(file, bounded);
             const saved = await store.save(file, key);
             if (saved)
                 logger.info(`cache: ${bounded.length} manifest(s) for ${pkg.name} saved as ${key}`);
@@ -42896,6 +43000,17 @@ class ManifestCache {
             logger.warning(`cache: manifests for ${pkg.name} not saved: ${error.message}`);
             return { saved: false, entries: bounded.length, skipped: error.message };
         }
+    }
+}
+/** Writes the cache file piece by piece (encodeCachePieces): the same bytes as one write of encodeCache. */
+async function writeCacheFile(file, entries) {
+    const handle = await (0,promises_.open)(file, 'w');
+    try {
+        for (const piece of encodeCachePieces(entries))
+            await handle.write(piece, null, 'utf8');
+    }
+    finally {
+        await handle.close();
     }
 }
 //# sourceMappingURL=ManifestCache.js.map
@@ -42995,6 +43110,17 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const USER_AGENT = 'ghcr-retention';
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 /**
+ * JSON bodies the transport has parsed to validate them, by the body stream of the Response it returned, so
+ * that Octokit can take the value instead of parsing the same text again (octokit.ts): one parse per body.
+ */
+const parsedBodies = new WeakMap();
+/** The value a validated JSON body parsed to, when `body` is the body of a Response this transport built. */
+function parsedJsonBody(body) {
+    if (typeof body !== 'object' || body === null || !parsedBodies.has(body))
+        return undefined;
+    return { value: parsedBodies.get(body) };
+}
+/**
  * fetch with a per-request timeout whose response body is read completely before it is returned. Reading the
  * body here turns a connection that dies mid-body into a TransportError the caller can retry, instead of a
  * half-read page surfacing later as "no more versions".
@@ -43027,9 +43153,10 @@ function createTransport(options = {}) {
             }
             throw new TransportError(`${method} ${url} failed: ${describe(error)}`, 'network', { cause: error });
         }
+        let parsed;
         if (options.validateJson && response.ok && bytes.byteLength > 0 && isJson(response)) {
             try {
-                JSON.parse(Buffer.from(bytes).toString('utf8'));
+                parsed = { value: JSON.parse(Buffer.from(bytes).toString('utf8')) };
             }
             catch {
                 throw new TransportError(`${method} ${url} returned an incomplete JSON body (${bytes.byteLength} bytes)`, 'body');
@@ -43041,6 +43168,8 @@ function createTransport(options = {}) {
             headers: response.headers
         });
         Object.defineProperty(complete, 'url', { value: response.url || url });
+        if (parsed && complete.body)
+            parsedBodies.set(complete.body, parsed.value);
         options.onResponse?.(complete, method, url);
         return complete;
     };
@@ -43133,6 +43262,18 @@ class RateLimitError extends Error {
         this.resetEpochSeconds = resetEpochSeconds;
         this.limit = limit;
         this.name = 'RateLimitError';
+    }
+}
+/**
+ * The run's request budget refused to send a REST attempt (RequestBudget.admit). `retry` says whether an
+ * earlier attempt of the same request was sent: a write's effect is then unknown.
+ */
+class RequestBudgetError extends Error {
+    retry;
+    constructor(reason, retry) {
+        super(reason);
+        this.retry = retry;
+        this.name = 'RequestBudgetError';
     }
 }
 /** Any other REST failure, with the request named (never its headers). */
@@ -43423,6 +43564,8 @@ function sleep(ms, signal) {
 
 
 
+
+
 /**
  * GitHub's best-practice guide asks integrations making many mutating requests to "wait at least one second
  * between each request" (docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api);
@@ -43434,6 +43577,8 @@ const DEFAULT_WRITE_GAP_MS = 1000;
 /** The REST API version the request and response shapes were checked against. */
 const API_VERSION = '2022-11-28';
 let clients = 0;
+/** Request options whose success body this module asked Octokit to leave unread (successData reads it). */
+const unparsed = new WeakSet();
 /**
  * @actions/github's Octokit (it already carries paginate-rest and rest-endpoint-methods) composed with
  * plugin-throttling and plugin-retry the way Octokit documents: `getOctokit(token, options, ...plugins)`.
@@ -43451,7 +43596,24 @@ function createOctokit(settings) {
             // plugin-retry waits retryCount² seconds; add up to half of that again, at random.
             if (retryCount > 0)
                 await sleep(random() * 500 * retryCount ** 2 * scale);
-            return request(options);
+            // Innermost, after every wait: the budget sees each attempt just before it leaves. The error has no
+            // `status`, so neither plugin retries it.
+            const refused = settings.admit?.();
+            if (refused !== undefined)
+                throw new RequestBudgetError(refused, retryCount > 0);
+            // One parse per body: the transport has already parsed every JSON success body to validate it, and
+            // Octokit's own parse (json-with-bigint, for integers beyond 2^53 that no field we read can hold) costs
+            // ten times JSON.parse. Octokit hands over the unread body instead, and successData takes the value.
+            // A caller that asked for the unread body itself gets it. Options are changed in place, as the hooks
+            // inside this one (the token's) read the options they were bound to, not the ones passed on.
+            if (!unparsed.has(options.request ?? {})) {
+                if (options.request?.parseSuccessResponseBody === false)
+                    return request(options);
+                options.request = { ...options.request, parseSuccessResponseBody: false };
+                unparsed.add(options.request);
+            }
+            const response = await request(options);
+            return { ...response, data: await successData(response.data, response.headers['content-type']) };
         });
     }
     const write = new light.Group({
@@ -43490,6 +43652,35 @@ function createOctokit(settings) {
             }
         }
     }, requestPolicy, throttling, dist_bundle/* retry */.L);
+}
+/**
+ * What Octokit makes of a success body (@octokit/request's getResponseData), given the body it left unread:
+ * the transport's parse of a JSON body; otherwise JSON text parsed (the text itself when it does not parse),
+ * text for text/* or UTF-8, bytes for the rest. Answers Octokit read no body of (204, 205, HEAD) pass as they are.
+ */
+async function successData(body, contentType) {
+    const parsed = parsedJsonBody(body);
+    if (parsed)
+        return parsed.value;
+    if (!(body instanceof ReadableStream))
+        return body ?? '';
+    const bytes = await new undici.Response(body).arrayBuffer();
+    const text = () => new TextDecoder().decode(bytes);
+    if (!contentType)
+        return text();
+    const [type, ...parameters] = contentType.split(';').map(part => part.trim().toLowerCase());
+    if (type === 'application/json' || type === 'application/scim+json') {
+        try {
+            return JSON.parse(text());
+        }
+        catch {
+            return text();
+        }
+    }
+    const utf8 = parameters.some(p => /^charset\s*=\s*"?utf-8"?$/.test(p));
+    if (type.startsWith('text/') || (utf8 && type !== 'application/octet-stream'))
+        return text();
+    return bytes;
 }
 //# sourceMappingURL=octokit.js.map
 ;// CONCATENATED MODULE: ./lib/github/OwnerResolver.js
@@ -50784,6 +50975,7 @@ class PackagesClient {
     requests = 0;
     secondaryLimits = 0;
     timeScale;
+    admit;
     constructor(options) {
         this.logger = options.logger ?? silentLogger;
         this.timeScale = options.timeScale ?? 1;
@@ -50812,12 +51004,20 @@ class PackagesClient {
             random: options.random,
             onSecondaryLimit: () => {
                 this.secondaryLimits++;
-            }
+            },
+            admit: () => this.admit?.()
         });
         this.owners = new OwnerResolver(this.octokit);
     }
     get requestCount() {
         return this.requests;
+    }
+    /**
+     * Every attempt from now on, retries and parallel pages included, is first put to `admit` (the run's
+     * RequestBudget); one it refuses is not sent and fails with RequestBudgetError.
+     */
+    limitRequests(admit) {
+        this.admit = admit;
     }
     /** Secondary-limit answers so far (each retried by plugin-throttling as `retry-after` asks). */
     get secondaryLimitCount() {
@@ -51175,7 +51375,13 @@ function props(p) {
  * @actions/core's log functions anywhere else (eslint.config.mjs).
  */
 const actionsLog = {
-    debug: m => core/* debug */.Yz(logText(m)),
+    // The runner shows `::debug::` lines only with step debug logging on, which it tells a step by setting
+    // RUNNER_DEBUG=1 (core.isDebug): without it a line would be escaped and written only to be dropped, and a
+    // dry run at 10,000 versions writes 15,000 of them (issue 18, CPU per request).
+    debug: m => {
+        if (core/* isDebug */._o())
+            core/* debug */.Yz(logText(m));
+    },
     info: m => core/* info */.pq(logText(m)),
     warning: (m, p) => core/* warning */.$e(annotationText(m), props(p)),
     notice: (m, p) => core/* notice */.lm(annotationText(m), props(p)),
@@ -51849,6 +52055,480 @@ function createRepoStateSource(settings, env, api, logger) {
     });
 }
 //# sourceMappingURL=repoState.js.map
+;// CONCATENATED MODULE: ./lib/model/MediaType.js
+/** Manifest media types this action understands, and the stable short names users see in logs. */
+const MediaTypes = {
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    dockerV2: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerV1: 'application/vnd.docker.distribution.manifest.v1+json',
+    dockerV1Signed: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
+    ociEmpty: 'application/vnd.oci.empty.v1+json'
+};
+/** Every manifest type a registry may answer with; ghcr.io 404s an index unless its type is accepted. */
+const MANIFEST_ACCEPT = [
+    MediaTypes.ociIndex,
+    MediaTypes.dockerList,
+    MediaTypes.ociManifest,
+    MediaTypes.dockerV2,
+    MediaTypes.dockerV1Signed,
+    MediaTypes.dockerV1
+].join(', ');
+function isIndexMediaType(mediaType) {
+    return mediaType === MediaTypes.ociIndex || mediaType === MediaTypes.dockerList;
+}
+/**
+ * Short name for a media type. An OCI manifest that declares an `artifactType` (or has a non-image config)
+ * is shown as `oci-artifact` because users think of it as "a signature/SBOM", not "an image".
+ */
+function shortMediaType(mediaType, isArtifact = false) {
+    switch (mediaType) {
+        case MediaTypes.ociIndex:
+            return 'oci-index';
+        case MediaTypes.ociManifest:
+            return isArtifact ? 'oci-artifact' : 'oci-manifest';
+        case MediaTypes.dockerList:
+            return 'docker-manifest-list';
+        case MediaTypes.dockerV2:
+            return 'docker-manifest-v2';
+        case MediaTypes.dockerV1:
+        case MediaTypes.dockerV1Signed:
+            return 'docker-manifest-v1';
+        default:
+            return 'unknown';
+    }
+}
+//# sourceMappingURL=MediaType.js.map
+;// CONCATENATED MODULE: ./lib/model/Manifest.js
+
+
+class ManifestParseError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ManifestParseError';
+    }
+}
+function sha256Digest(bytes) {
+    return 'sha256:' + (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
+}
+const GENERIC_CONTENT_TYPES = new Set(['', 'application/json', 'application/octet-stream', 'text/plain']);
+/**
+ * Media types, artifact types and platform words repeat across every manifest of a package; each parsed body
+ * would otherwise hold copies of its own (at 100,000 versions, 230,000 media type strings, about 13 MB).
+ * The first few hundred distinct values are shared; anything past that (a registry sending odd types) is kept
+ * as it came.
+ */
+const words = new Map();
+const MAX_WORDS = 512;
+function word(value) {
+    const known = words.get(value);
+    if (known !== undefined)
+        return known;
+    if (words.size < MAX_WORDS)
+        words.set(value, value);
+    return value;
+}
+function optionalWord(value) {
+    return typeof value === 'string' ? word(value) : undefined;
+}
+const platforms = new Map();
+/** Platforms are few: one frozen object each. */
+function platformOf(os, architecture, variant) {
+    const key = `${os}\n${architecture}\n${variant ?? ''}`;
+    let p = platforms.get(key);
+    if (p === undefined) {
+        p = Object.freeze({
+            os: word(os),
+            architecture: word(architecture),
+            ...(variant !== undefined ? { variant: word(variant) } : {})
+        });
+        if (platforms.size < MAX_WORDS)
+            platforms.set(key, p);
+    }
+    return p;
+}
+/** A descriptor with only the fields the body has (an absent field costs nothing per layer). */
+function asDescriptor(value, where) {
+    if (typeof value !== 'object' || value === null)
+        throw new ManifestParseError(`${where} is not an object`);
+    const v = value;
+    if (typeof v.digest !== 'string')
+        throw new ManifestParseError(`${where} has no digest`);
+    const platform = typeof v.platform === 'object' && v.platform !== null
+        ? v.platform
+        : undefined;
+    const mediaType = optionalWord(v.mediaType);
+    const artifactType = optionalWord(v.artifactType);
+    return {
+        digest: v.digest,
+        ...(mediaType !== undefined ? { mediaType } : {}),
+        ...(typeof v.size === 'number' ? { size: v.size } : {}),
+        ...(artifactType !== undefined ? { artifactType } : {}),
+        ...(isStringRecord(v.annotations) ? { annotations: v.annotations } : {}),
+        ...(platform && typeof platform.os === 'string' && typeof platform.architecture === 'string'
+            ? {
+                platform: platformOf(platform.os, platform.architecture, typeof platform.variant === 'string' ? platform.variant : undefined)
+            }
+            : {})
+    };
+}
+function isStringRecord(v) {
+    return typeof v === 'object' && v !== null && Object.values(v).every(x => typeof x === 'string');
+}
+/**
+ * Parses manifest bytes. Pure: the caller has already verified the digest. Throws ManifestParseError for
+ * anything that is not a manifest we can reason about (the planner then keeps the version as `unknown`).
+ */
+function parseManifest(body, contentType, digest) {
+    const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch {
+        throw new ManifestParseError('body is not JSON');
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+        throw new ManifestParseError('body is not a JSON object');
+    }
+    const m = json;
+    const ct = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    let mediaType = word(!GENERIC_CONTENT_TYPES.has(ct) ? ct : typeof m.mediaType === 'string' ? m.mediaType : '');
+    if (!mediaType) {
+        if (Array.isArray(m.manifests))
+            mediaType = MediaTypes.ociIndex;
+        else if (typeof m.config === 'object' && m.config !== null)
+            mediaType = MediaTypes.ociManifest;
+        else if (Array.isArray(m.fsLayers))
+            mediaType = MediaTypes.dockerV1;
+        else
+            throw new ManifestParseError('cannot tell the manifest type from Content-Type, mediaType or shape');
+    }
+    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    const subject = m.subject !== undefined ? asDescriptor(m.subject, 'subject') : undefined;
+    const annotations = isStringRecord(m.annotations) ? m.annotations : undefined;
+    const artifactType = optionalWord(m.artifactType);
+    if (isIndexMediaType(mediaType)) {
+        if (!Array.isArray(m.manifests))
+            throw new ManifestParseError('index has no manifests[]');
+        return {
+            digest,
+            mediaType,
+            kind: 'index',
+            manifests: m.manifests.map((d, i) => asDescriptor(d, `manifests[${i}]`)),
+            subject,
+            artifactType,
+            layers: [],
+            annotations,
+            size
+        };
+    }
+    if (mediaType === MediaTypes.dockerV1 || mediaType === MediaTypes.dockerV1Signed) {
+        return { digest, mediaType, kind: 'schema1', manifests: [], layers: [], size };
+    }
+    if (mediaType === MediaTypes.ociManifest || mediaType === MediaTypes.dockerV2) {
+        if (typeof m.config !== 'object' || m.config === null)
+            throw new ManifestParseError('manifest has no config');
+        const layers = Array.isArray(m.layers) ? m.layers.map((d, i) => asDescriptor(d, `layers[${i}]`)) : [];
+        return {
+            digest,
+            mediaType,
+            kind: 'image',
+            manifests: [],
+            subject,
+            artifactType,
+            config: asDescriptor(m.config, 'config'),
+            layers,
+            annotations,
+            size
+        };
+    }
+    throw new ManifestParseError(`unsupported manifest media type ${JSON.stringify(mediaType)}`);
+}
+/** True when an image manifest is an artifact (signature, SBOM, attestation) rather than a runnable image. */
+function isArtifact(m) {
+    if (m.kind !== 'image')
+        return false;
+    if (m.artifactType)
+        return true;
+    const cfg = m.config?.mediaType;
+    return (cfg !== undefined &&
+        cfg !== 'application/vnd.oci.image.config.v1+json' &&
+        cfg !== 'application/vnd.docker.container.image.v1+json');
+}
+function formatPlatform(p) {
+    if (!p)
+        return undefined;
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+//# sourceMappingURL=Manifest.js.map
+;// CONCATENATED MODULE: ./lib/model/PackageVersion.js
+const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
+//# sourceMappingURL=PackageVersion.js.map
+;// CONCATENATED MODULE: ./lib/http/backoff.js
+/**
+ * "Equal jitter" exponential backoff: half of the exponential step is fixed, half random. Clients that failed
+ * together (a 5xx burst, a reset) spread their retries instead of hammering the server in lockstep, and no
+ * wait collapses to zero as it can with full jitter.
+ */
+function backoffMs(attempt, options) {
+    const random = options.random ?? Math.random;
+    const step = Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt));
+    return step / 2 + random() * (step / 2);
+}
+/**
+ * Parses `Retry-After` (RFC 9110 §10.2.3: delay-seconds or an HTTP-date) into milliseconds from `now`.
+ * Returns undefined for absent or malformed values so the caller falls back to its own backoff.
+ */
+function parseRetryAfter(value, now = Date.now()) {
+    if (value === null || value === undefined)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    // An HTTP-date always names its weekday and month; Date.parse would also accept "-3" as a year.
+    const at = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : NaN;
+    if (Number.isNaN(at))
+        return undefined;
+    return Math.max(0, at - now);
+}
+/**
+ * A server's `Retry-After` plus up to a quarter more (at most one second), at random: requests refused together
+ * (one window of 429s) come back spread out instead of all at the same instant, which the server would refuse
+ * again. Never less than asked.
+ */
+function afterRetryAfterMs(askedMs, random = Math.random) {
+    return askedMs + random() * Math.min(1000, askedMs / 4);
+}
+//# sourceMappingURL=backoff.js.map
+;// CONCATENATED MODULE: ./lib/http/retry.js
+
+
+
+const DEFAULT_RETRY_POLICY = {
+    retries: 4,
+    baseMs: 500,
+    capMs: 20_000,
+    maxRetryAfterMs: 120_000,
+    timeScale: 1
+};
+/** Statuses that say "try again later" rather than "this request is wrong". */
+const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/**
+ * Sends a request until it gets an answer worth acting on. Only idempotent requests are repeated: repeating
+ * one that may have been applied must not change the outcome. `Retry-After` wins over our own backoff.
+ * Returns the last response (even a retryable status once the budget is spent); throws the last
+ * TransportError when no response ever arrived.
+ */
+async function sendWithRetry(what, idempotent, send, policy) {
+    for (let attempt = 0;; attempt++) {
+        let waitMs;
+        let why;
+        try {
+            const response = await send();
+            const asked = parseRetryAfter(response.headers.get('retry-after'));
+            // A 403 that names a time to come back is a rate limit (GitHub's secondary limits), not a refusal.
+            const retryable = RETRYABLE_STATUSES.has(response.status) || (response.status === 403 && asked !== undefined);
+            if (!idempotent || attempt >= policy.retries || !retryable)
+                return response;
+            if (asked !== undefined && asked > policy.maxRetryAfterMs)
+                return response;
+            waitMs = asked !== undefined ? afterRetryAfterMs(asked, policy.random) : backoffMs(attempt, policy);
+            why = `HTTP ${response.status}`;
+        }
+        catch (error) {
+            if (!(error instanceof TransportError) || !idempotent || attempt >= policy.retries)
+                throw error;
+            waitMs = backoffMs(attempt, policy);
+            why = error.message;
+        }
+        const scaled = waitMs * policy.timeScale;
+        policy.logger?.debug(`${what}: ${why}; retry ${attempt + 1}/${policy.retries} in ${Math.round(scaled)} ms`);
+        await sleep(scaled, policy.signal);
+        if (policy.signal?.aborted)
+            throw new TransportError(`${what}: cancelled`, 'network');
+    }
+}
+//# sourceMappingURL=retry.js.map
+;// CONCATENATED MODULE: ./lib/http/bufferedRequest.js
+
+
+/**
+ * A light request for clients that send thousands of small requests and need none of fetch's extras (the
+ * registry client): undici's dispatcher API with a handler that collects the body, instead of fetch's Request,
+ * Response, WHATWG streams and AbortSignals, which cost more CPU per manifest read than everything else the
+ * action does with it (issue 18). The guarantees are those of {@link createTransport}: a whole-request
+ * timeout, the body read completely before the answer is returned (a connection that dies mid-body is a
+ * TransportError the caller can retry), the process-wide proxy-aware dispatcher, and redirects followed as
+ * fetch follows them (at most 20; credentials are dropped on a redirect to another origin).
+ *
+ * What it does not do, unlike fetch: ask for or undo a content encoding (no `accept-encoding` is sent, so a
+ * registry answers in identity; bytes that were encoded anyway would fail digest verification, not pass).
+ */
+/** Response headers by lower-case name; repeated headers are joined with ", " as fetch's `Headers.get` does. */
+class ResponseHeaders {
+    values;
+    constructor(values) {
+        this.values = values;
+    }
+    get(name) {
+        return this.values.get(name.toLowerCase()) ?? null;
+    }
+}
+/** A response whose body has arrived in full. */
+class BufferedResponse {
+    status;
+    statusText;
+    headers;
+    bytes;
+    url;
+    constructor(status, statusText, headers, 
+    /** The whole body, in an array of its own (not a view into a socket buffer). */
+    bytes, url) {
+        this.status = status;
+        this.statusText = statusText;
+        this.headers = headers;
+        this.bytes = bytes;
+        this.url = url;
+    }
+    get ok() {
+        return this.status >= 200 && this.status <= 299;
+    }
+    async arrayBuffer() {
+        return this.bytes.slice().buffer;
+    }
+    async text() {
+        return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength).toString('utf8');
+    }
+    async json() {
+        return JSON.parse(await this.text());
+    }
+}
+/** What fetch allows (the fetch standard's redirect limit). */
+const MAX_REDIRECTIONS = 20;
+function createBufferedRequest(options = {}) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    return (url, init = {}) => {
+        const method = init.method ?? 'GET';
+        const target = new URL(url);
+        const dispatcher = options.dispatcher ?? sharedDispatcher();
+        return new Promise((resolve, reject) => {
+            new Exchange(method, url, timeoutMs, resolve, reject).start(dispatcher, {
+                origin: target.origin,
+                path: target.pathname + target.search,
+                method,
+                headers: init.headers,
+                body: init.body,
+                maxRedirections: MAX_REDIRECTIONS
+            });
+        });
+    };
+}
+/** One request's undici handler: collects status, headers and body chunks, and owns the timeout. */
+class Exchange {
+    method;
+    url;
+    timeoutMs;
+    resolve;
+    reject;
+    abort;
+    timedOut = false;
+    settled = false;
+    timer;
+    status = 0;
+    statusText = '';
+    headers;
+    chunks = [];
+    length = 0;
+    constructor(method, url, timeoutMs, resolve, reject) {
+        this.method = method;
+        this.url = url;
+        this.timeoutMs = timeoutMs;
+        this.resolve = resolve;
+        this.reject = reject;
+    }
+    start(dispatcher, options) {
+        this.timer = setTimeout(() => this.timeout(), this.timeoutMs);
+        try {
+            dispatcher.dispatch(options, this);
+        }
+        catch (error) {
+            this.onError(error);
+        }
+    }
+    onConnect(abort) {
+        // A timeout that fired while the request waited for its connection ends it as soon as it has one.
+        if (this.timedOut)
+            abort(this.timeoutError());
+        else
+            this.abort = abort;
+    }
+    onHeaders(status, raw, _resume, statusText) {
+        if (status < 200)
+            return true; // 1xx: the real answer follows
+        this.status = status;
+        this.statusText = statusText;
+        const headers = new Map();
+        for (let i = 0; i + 1 < raw.length; i += 2) {
+            // Header bytes are latin1 (a ByteString), as fetch reads them.
+            const name = raw[i].toString('latin1').toLowerCase();
+            const value = raw[i + 1].toString('latin1');
+            const before = headers.get(name);
+            headers.set(name, before === undefined ? value : `${before}, ${value}`);
+        }
+        this.headers = headers;
+        return true;
+    }
+    onData(chunk) {
+        this.chunks.push(chunk);
+        this.length += chunk.byteLength;
+        return true;
+    }
+    onComplete() {
+        if (this.settled)
+            return;
+        // Copied into an array of its own: a chunk is a view into a buffer undici may reuse or keep large.
+        const bytes = new Uint8Array(this.length);
+        let at = 0;
+        for (const chunk of this.chunks) {
+            bytes.set(chunk, at);
+            at += chunk.byteLength;
+        }
+        this.settle();
+        this.resolve(new BufferedResponse(this.status, this.statusText, new ResponseHeaders(this.headers ?? new Map()), bytes, this.url));
+    }
+    onError(error) {
+        if (this.settled)
+            return;
+        this.settle();
+        this.reject(new TransportError(`${this.method} ${this.url} failed: ${bufferedRequest_describe(error)}`, 'network', { cause: error }));
+    }
+    timeout() {
+        if (this.settled)
+            return;
+        this.timedOut = true;
+        const error = this.timeoutError();
+        this.settle();
+        this.reject(error);
+        this.abort?.(error);
+    }
+    timeoutError() {
+        return new TransportError(`${this.method} ${this.url} timed out after ${this.timeoutMs} ms`, 'timeout');
+    }
+    settle() {
+        this.settled = true;
+        clearTimeout(this.timer);
+        this.chunks = [];
+    }
+}
+function bufferedRequest_describe(error) {
+    if (!(error instanceof Error))
+        return String(error);
+    const code = error.code;
+    return typeof code === 'string' ? `${code} (${error.message})` : error.message;
+}
+//# sourceMappingURL=bufferedRequest.js.map
 ;// CONCATENATED MODULE: ./node_modules/yocto-queue/index.js
 /*
 How it works:
@@ -52091,258 +52771,127 @@ function validateConcurrency(concurrency) {
 	}
 }
 
-;// CONCATENATED MODULE: ./lib/model/MediaType.js
-/** Manifest media types this action understands, and the stable short names users see in logs. */
-const MediaTypes = {
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    dockerV2: 'application/vnd.docker.distribution.manifest.v2+json',
-    dockerV1: 'application/vnd.docker.distribution.manifest.v1+json',
-    dockerV1Signed: 'application/vnd.docker.distribution.manifest.v1+prettyjws',
-    ociEmpty: 'application/vnd.oci.empty.v1+json'
-};
-/** Every manifest type a registry may answer with; ghcr.io 404s an index unless its type is accepted. */
-const MANIFEST_ACCEPT = [
-    MediaTypes.ociIndex,
-    MediaTypes.dockerList,
-    MediaTypes.ociManifest,
-    MediaTypes.dockerV2,
-    MediaTypes.dockerV1Signed,
-    MediaTypes.dockerV1
-].join(', ');
-function isIndexMediaType(mediaType) {
-    return mediaType === MediaTypes.ociIndex || mediaType === MediaTypes.dockerList;
-}
+;// CONCATENATED MODULE: ./lib/registry/AdaptiveConcurrency.js
+
+
+
+
+/** Where adaptive reads start: twice the old fixed 8, below any registry limit we have seen reported. */
+const START_CONCURRENCY = 16;
+/** The default ceiling (and the most `max-concurrency` accepts). */
+const MAX_CONCURRENCY = 64;
 /**
- * Short name for a media type. An OCI manifest that declares an `artifactType` (or has a non-image config)
- * is shown as `oci-artifact` because users think of it as "a signature/SBOM", not "an image".
+ * How many registry requests run at once, learnt from the registry's answers (AIMD, as TCP congestion control
+ * does it, RFC 5681):
+ * - start at 16 and, until the first sign of overload, add 1 per clean answer that arrives while work is
+ *   waiting, up to twice the limit the answered request was sent under (doubling per round trip: "slow
+ *   start"; 64 is two round trips away); after it, add 1 per `limit` such answers (one per round trip);
+ * - halve on 429 or 503, once per window: answers to requests sent before the last decrease say nothing new,
+ *   so a burst of 429s from one window halves once. What is halved is the limit the refused request was sent
+ *   under (TCP halves the data in flight, not the window): clean answers from the same round trip may have
+ *   raised the limit since, past what the registry just refused;
+ * - honour `Retry-After` of those answers: no task starts before it passes (requests already running wait in
+ *   their own retry, src/http/retry.ts);
+ * - never below 1, never above the ceiling.
+ * Only answers count: a transport failure or another 5xx neither grows nor shrinks the limit.
+ * The queue is p-limit's; its `concurrency` is changed at run time.
  */
-function shortMediaType(mediaType, isArtifact = false) {
-    switch (mediaType) {
-        case MediaTypes.ociIndex:
-            return 'oci-index';
-        case MediaTypes.ociManifest:
-            return isArtifact ? 'oci-artifact' : 'oci-manifest';
-        case MediaTypes.dockerList:
-            return 'docker-manifest-list';
-        case MediaTypes.dockerV2:
-            return 'docker-manifest-v2';
-        case MediaTypes.dockerV1:
-        case MediaTypes.dockerV1Signed:
-            return 'docker-manifest-v1';
-        default:
-            return 'unknown';
+class AdaptiveConcurrency {
+    limiter;
+    ceiling;
+    logger;
+    now;
+    timeScale;
+    maxPauseMs;
+    limitValue;
+    peakValue;
+    slowStart = true;
+    cleanSinceGrowth = 0;
+    /** Decreases so far: a request remembers the window it was sent in. */
+    epoch = 0;
+    pausedUntil = 0;
+    constructor(options = {}) {
+        this.ceiling = Math.max(1, Math.floor(options.ceiling ?? MAX_CONCURRENCY));
+        this.limitValue = Math.max(1, Math.min(this.ceiling, Math.floor(options.start ?? START_CONCURRENCY)));
+        this.peakValue = this.limitValue;
+        this.limiter = pLimit(this.limitValue);
+        this.logger = options.logger ?? silentLogger;
+        this.now = options.now ?? Date.now;
+        this.timeScale = options.timeScale ?? 1;
+        this.maxPauseMs = options.maxPauseMs ?? Number.POSITIVE_INFINITY;
     }
-}
-//# sourceMappingURL=MediaType.js.map
-;// CONCATENATED MODULE: ./lib/model/Manifest.js
-
-
-class ManifestParseError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'ManifestParseError';
+    /** The limit now. */
+    get current() {
+        return this.limitValue;
     }
-}
-function sha256Digest(bytes) {
-    return 'sha256:' + (0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex');
-}
-const GENERIC_CONTENT_TYPES = new Set(['', 'application/json', 'application/octet-stream', 'text/plain']);
-function asDescriptor(value, where) {
-    if (typeof value !== 'object' || value === null)
-        throw new ManifestParseError(`${where} is not an object`);
-    const v = value;
-    if (typeof v.digest !== 'string')
-        throw new ManifestParseError(`${where} has no digest`);
-    const platform = typeof v.platform === 'object' && v.platform !== null
-        ? v.platform
-        : undefined;
-    return {
-        digest: v.digest,
-        mediaType: typeof v.mediaType === 'string' ? v.mediaType : undefined,
-        size: typeof v.size === 'number' ? v.size : undefined,
-        artifactType: typeof v.artifactType === 'string' ? v.artifactType : undefined,
-        annotations: isStringRecord(v.annotations) ? v.annotations : undefined,
-        platform: platform && typeof platform.os === 'string' && typeof platform.architecture === 'string'
-            ? {
-                os: platform.os,
-                architecture: platform.architecture,
-                ...(typeof platform.variant === 'string' ? { variant: platform.variant } : {})
+    /** The highest limit so far. */
+    get peak() {
+        return this.peakValue;
+    }
+    /** Tasks running now (each holds one slot for all its requests, retries included). */
+    get active() {
+        return this.limiter.activeCount;
+    }
+    /** Tasks waiting for a slot. */
+    get pending() {
+        return this.limiter.pendingCount;
+    }
+    /** Runs `task` in a slot, once any pause a registry asked for has passed. */
+    run(task) {
+        return this.limiter(async () => {
+            await this.pause();
+            return task();
+        });
+    }
+    /** Call when a request is sent; hand the result back with its answer to {@link learn}. */
+    window() {
+        return { epoch: this.epoch, limit: this.limitValue };
+    }
+    /** Learns from one registry answer to a request sent in `sentIn` (from {@link window}). */
+    learn(answer, sentIn) {
+        if (answer.status === 429 || answer.status === 503) {
+            const asked = parseRetryAfter(answer.headers.get('retry-after'));
+            if (asked !== undefined && asked <= this.maxPauseMs) {
+                this.pausedUntil = Math.max(this.pausedUntil, this.now() + asked * this.timeScale);
             }
-            : undefined
-    };
-}
-function isStringRecord(v) {
-    return typeof v === 'object' && v !== null && Object.values(v).every(x => typeof x === 'string');
-}
-/**
- * Parses manifest bytes. Pure: the caller has already verified the digest. Throws ManifestParseError for
- * anything that is not a manifest we can reason about (the planner then keeps the version as `unknown`).
- */
-function parseManifest(body, contentType, digest) {
-    const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
-    let json;
-    try {
-        json = JSON.parse(text);
-    }
-    catch {
-        throw new ManifestParseError('body is not JSON');
-    }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-        throw new ManifestParseError('body is not a JSON object');
-    }
-    const m = json;
-    const ct = (contentType ?? '').split(';')[0].trim().toLowerCase();
-    let mediaType = !GENERIC_CONTENT_TYPES.has(ct) ? ct : typeof m.mediaType === 'string' ? m.mediaType : '';
-    if (!mediaType) {
-        if (Array.isArray(m.manifests))
-            mediaType = MediaTypes.ociIndex;
-        else if (typeof m.config === 'object' && m.config !== null)
-            mediaType = MediaTypes.ociManifest;
-        else if (Array.isArray(m.fsLayers))
-            mediaType = MediaTypes.dockerV1;
-        else
-            throw new ManifestParseError('cannot tell the manifest type from Content-Type, mediaType or shape');
-    }
-    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    const subject = m.subject !== undefined ? asDescriptor(m.subject, 'subject') : undefined;
-    const annotations = isStringRecord(m.annotations) ? m.annotations : undefined;
-    const artifactType = typeof m.artifactType === 'string' ? m.artifactType : undefined;
-    if (isIndexMediaType(mediaType)) {
-        if (!Array.isArray(m.manifests))
-            throw new ManifestParseError('index has no manifests[]');
-        return {
-            digest,
-            mediaType,
-            kind: 'index',
-            manifests: m.manifests.map((d, i) => asDescriptor(d, `manifests[${i}]`)),
-            subject,
-            artifactType,
-            layers: [],
-            annotations,
-            size
-        };
-    }
-    if (mediaType === MediaTypes.dockerV1 || mediaType === MediaTypes.dockerV1Signed) {
-        return { digest, mediaType, kind: 'schema1', manifests: [], layers: [], size };
-    }
-    if (mediaType === MediaTypes.ociManifest || mediaType === MediaTypes.dockerV2) {
-        if (typeof m.config !== 'object' || m.config === null)
-            throw new ManifestParseError('manifest has no config');
-        const layers = Array.isArray(m.layers) ? m.layers.map((d, i) => asDescriptor(d, `layers[${i}]`)) : [];
-        return {
-            digest,
-            mediaType,
-            kind: 'image',
-            manifests: [],
-            subject,
-            artifactType,
-            config: asDescriptor(m.config, 'config'),
-            layers,
-            annotations,
-            size
-        };
-    }
-    throw new ManifestParseError(`unsupported manifest media type ${JSON.stringify(mediaType)}`);
-}
-/** True when an image manifest is an artifact (signature, SBOM, attestation) rather than a runnable image. */
-function isArtifact(m) {
-    if (m.kind !== 'image')
-        return false;
-    if (m.artifactType)
-        return true;
-    const cfg = m.config?.mediaType;
-    return (cfg !== undefined &&
-        cfg !== 'application/vnd.oci.image.config.v1+json' &&
-        cfg !== 'application/vnd.docker.container.image.v1+json');
-}
-function formatPlatform(p) {
-    if (!p)
-        return undefined;
-    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-}
-//# sourceMappingURL=Manifest.js.map
-;// CONCATENATED MODULE: ./lib/model/PackageVersion.js
-const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
-//# sourceMappingURL=PackageVersion.js.map
-;// CONCATENATED MODULE: ./lib/http/backoff.js
-/**
- * "Equal jitter" exponential backoff: half of the exponential step is fixed, half random. Clients that failed
- * together (a 5xx burst, a reset) spread their retries instead of hammering the server in lockstep, and no
- * wait collapses to zero as it can with full jitter.
- */
-function backoffMs(attempt, options) {
-    const random = options.random ?? Math.random;
-    const step = Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt));
-    return step / 2 + random() * (step / 2);
-}
-/**
- * Parses `Retry-After` (RFC 9110 §10.2.3: delay-seconds or an HTTP-date) into milliseconds from `now`.
- * Returns undefined for absent or malformed values so the caller falls back to its own backoff.
- */
-function parseRetryAfter(value, now = Date.now()) {
-    if (value === null || value === undefined)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    // An HTTP-date always names its weekday and month; Date.parse would also accept "-3" as a year.
-    const at = /[A-Za-z]/.test(trimmed) ? Date.parse(trimmed) : NaN;
-    if (Number.isNaN(at))
-        return undefined;
-    return Math.max(0, at - now);
-}
-//# sourceMappingURL=backoff.js.map
-;// CONCATENATED MODULE: ./lib/http/retry.js
-
-
-
-const DEFAULT_RETRY_POLICY = {
-    retries: 4,
-    baseMs: 500,
-    capMs: 20_000,
-    maxRetryAfterMs: 120_000,
-    timeScale: 1
-};
-/** Statuses that say "try again later" rather than "this request is wrong". */
-const RETRYABLE_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-/**
- * Sends a request until it gets an answer worth acting on. Only idempotent requests are repeated: repeating
- * one that may have been applied must not change the outcome. `Retry-After` wins over our own backoff.
- * Returns the last response (even a retryable status once the budget is spent); throws the last
- * TransportError when no response ever arrived.
- */
-async function sendWithRetry(what, idempotent, send, policy) {
-    for (let attempt = 0;; attempt++) {
-        let waitMs;
-        let why;
-        try {
-            const response = await send();
-            const asked = parseRetryAfter(response.headers.get('retry-after'));
-            // A 403 that names a time to come back is a rate limit (GitHub's secondary limits), not a refusal.
-            const retryable = RETRYABLE_STATUSES.has(response.status) || (response.status === 403 && asked !== undefined);
-            if (!idempotent || attempt >= policy.retries || !retryable)
-                return response;
-            if (asked !== undefined && asked > policy.maxRetryAfterMs)
-                return response;
-            waitMs = asked ?? backoffMs(attempt, policy);
-            why = `HTTP ${response.status}`;
+            if (sentIn.epoch === this.epoch)
+                this.decrease(Math.min(sentIn.limit, this.limitValue), answer.status);
+            return;
         }
-        catch (error) {
-            if (!(error instanceof TransportError) || !idempotent || attempt >= policy.retries)
-                throw error;
-            waitMs = backoffMs(attempt, policy);
-            why = error.message;
+        if (answer.status >= 500)
+            return;
+        // Growing while nothing waits would only raise a number no request uses, then overshoot on the next burst.
+        if (this.limiter.pendingCount === 0)
+            return;
+        this.cleanSinceGrowth++;
+        // Slow start doubles per round trip, no faster: an answer to a request sent under a limit of n allows 2n.
+        if (this.slowStart ? this.limitValue < 2 * sentIn.limit : this.cleanSinceGrowth >= this.limitValue)
+            this.set(this.limitValue + 1, 'clean answers');
+    }
+    decrease(from, status) {
+        this.epoch++;
+        this.slowStart = false;
+        this.set(Math.floor(from / 2), `HTTP ${status}`);
+    }
+    set(value, why) {
+        this.cleanSinceGrowth = 0;
+        const next = Math.max(1, Math.min(this.ceiling, value));
+        if (next === this.limitValue)
+            return;
+        this.logger.debug(`registry: concurrency ${next} (was ${this.limitValue}; ${why})`);
+        this.limitValue = next;
+        if (next > this.peakValue)
+            this.peakValue = next;
+        this.limiter.concurrency = next;
+    }
+    async pause() {
+        // A later answer may extend the pause while we sleep.
+        for (let left = this.pausedUntil - this.now(); left > 0; left = this.pausedUntil - this.now()) {
+            await sleep(left);
         }
-        const scaled = waitMs * policy.timeScale;
-        policy.logger?.debug(`${what}: ${why}; retry ${attempt + 1}/${policy.retries} in ${Math.round(scaled)} ms`);
-        await sleep(scaled, policy.signal);
-        if (policy.signal?.aborted)
-            throw new TransportError(`${what}: cancelled`, 'network');
     }
 }
-//# sourceMappingURL=retry.js.map
+//# sourceMappingURL=AdaptiveConcurrency.js.map
 ;// CONCATENATED MODULE: ./lib/registry/challenge.js
 const TCHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
 const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*/;
@@ -52533,7 +53082,88 @@ class TokenCache {
     }
 }
 //# sourceMappingURL=TokenCache.js.map
+;// CONCATENATED MODULE: ./lib/registry/RawManifestStore.js
+/** Bytes per shared buffer; a manifest larger than a quarter of this gets a buffer of its own. */
+const SLAB_BYTES = 1024 * 1024;
+/** Distinct Content-Type values shared between entries (a registry sends a handful). */
+const MAX_SHARED_TYPES = 64;
+/**
+ * The verified manifests of a run by digest, with their bytes as served (for the cross-run cache and for
+ * placeholders built from them). The bytes of small manifests are copied side by side into 1 MiB buffers
+ * instead of one buffer each: a 100,000-version package has about 55,000 manifests of under a kilobyte, and
+ * one buffer, view and record each was about 13 MB of objects on the JS heap besides the 37 MB of bytes
+ * (issue 18, bounded memory). Content types are shared by value.
+ */
+class RawManifestStore {
+    entries = new Map();
+    slabs = [];
+    /** The slab small manifests go to, and the bytes used in it. */
+    current = -1;
+    used = SLAB_BYTES;
+    types = new Map();
+    get size() {
+        return this.entries.size;
+    }
+    manifest(digest) {
+        return this.entries.get(digest)?.manifest;
+    }
+    /** Remembers a verified manifest; its bytes are copied (the caller's array may be reused or dropped). */
+    add(manifest, raw) {
+        const { bytes } = raw;
+        let slab;
+        let offset;
+        if (bytes.byteLength > SLAB_BYTES / 4) {
+            slab = this.slabs.push(Uint8Array.from(bytes)) - 1;
+            offset = 0;
+        }
+        else {
+            if (this.used + bytes.byteLength > SLAB_BYTES) {
+                this.current = this.slabs.push(new Uint8Array(SLAB_BYTES)) - 1;
+                this.used = 0;
+            }
+            slab = this.current;
+            offset = this.used;
+            this.slabs[slab].set(bytes, offset);
+            this.used += bytes.byteLength;
+        }
+        const contentType = raw.contentType === undefined ? undefined : this.shared(raw.contentType);
+        this.entries.set(raw.digest, {
+            manifest,
+            slab,
+            offset,
+            length: bytes.byteLength,
+            ...(contentType !== undefined ? { contentType } : {})
+        });
+    }
+    /** The bytes as served, as a view into the store: read them, never write to them. */
+    raw(digest) {
+        const e = this.entries.get(digest);
+        return e ? this.rawOf(digest, e) : undefined;
+    }
+    *raws() {
+        for (const [digest, e] of this.entries)
+            yield this.rawOf(digest, e);
+    }
+    rawOf(digest, e) {
+        return {
+            digest,
+            bytes: this.slabs[e.slab].subarray(e.offset, e.offset + e.length),
+            ...(e.contentType !== undefined ? { contentType: e.contentType } : {})
+        };
+    }
+    shared(type) {
+        const known = this.types.get(type);
+        if (known !== undefined)
+            return known;
+        if (this.types.size < MAX_SHARED_TYPES)
+            this.types.set(type, type);
+        return type;
+    }
+}
+//# sourceMappingURL=RawManifestStore.js.map
 ;// CONCATENATED MODULE: ./lib/registry/RegistryClient.js
+
+
 
 
 
@@ -52568,15 +53198,15 @@ class RegistryClient {
     base;
     origin;
     transport;
-    limit;
+    limiter;
     tokens;
     logger;
     policy;
     auth;
     realmWarned = false;
     /** Verified manifests by digest (content-addressed: valid in any repository). */
-    verified = new Map();
-    /** Every fetch of this run by repository@digest: in flight, done, or failed (failures are not re-read). */
+    verified = new RawManifestStore();
+    /** Fetches of this run by repository@digest: in flight, or answered "not found" (not asked again). */
     facts = new Map();
     constructor(options) {
         this.options = options;
@@ -52584,7 +53214,13 @@ class RegistryClient {
         this.base = url.href.replace(/\/+$/, '');
         this.origin = url.origin;
         this.logger = options.logger ?? silentLogger;
-        this.limit = pLimit(Math.max(1, options.concurrency ?? 8));
+        this.limiter = new AdaptiveConcurrency({
+            ceiling: options.concurrency ?? MAX_CONCURRENCY,
+            start: START_CONCURRENCY,
+            timeScale: options.timeScale ?? 1,
+            maxPauseMs: DEFAULT_RETRY_POLICY.maxRetryAfterMs,
+            logger: this.logger
+        });
         this.tokens = new TokenCache(options.timeScale ?? 1, options.now);
         this.policy = {
             ...DEFAULT_RETRY_POLICY,
@@ -52593,7 +53229,7 @@ class RegistryClient {
             random: options.random,
             logger: this.logger
         };
-        this.transport = createTransport({
+        this.transport = createBufferedRequest({
             dispatcher: options.dispatcher,
             timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS
         });
@@ -52603,21 +53239,26 @@ class RegistryClient {
         const s = this.stats;
         return s.pings + s.tokens + s.manifestGets + s.manifestHeads + s.manifestPuts + s.tagLists;
     }
+    /** Registry requests allowed at once now, and the most allowed so far this run. */
+    get concurrency() {
+        return { current: this.limiter.current, peak: this.limiter.peak };
+    }
     fetchManifest(repository, digest) {
         if (!DIGEST_RE.test(digest)) {
             return Promise.resolve({ ok: false, reason: `${JSON.stringify(digest)} is not a sha256 digest` });
         }
-        const known = this.verified.get(digest);
+        const known = this.verified.manifest(digest);
         if (known)
-            return Promise.resolve({ ok: true, manifest: known.manifest });
+            return Promise.resolve({ ok: true, manifest: known });
         const key = `${repository}@${digest}`;
         let fact = this.facts.get(key);
         if (!fact) {
-            fact = this.limit(() => this.readManifest(repository, digest));
+            fact = this.limiter.run(() => this.readManifest(repository, digest));
             this.facts.set(key, fact);
             // A failure other than "not found" may pass (faults, a token that expired): a later ask reads again.
+            // A success is in `verified` from now on: only "not found" stays here (55,000 reads at 100,000 versions).
             void fact.then(f => {
-                if (!f.ok && !f.notFound && this.facts.get(key) === fact)
+                if ((f.ok || !f.notFound) && this.facts.get(key) === fact)
                     this.facts.delete(key);
             });
         }
@@ -52625,11 +53266,11 @@ class RegistryClient {
     }
     /** Verified bytes of a manifest this run has read (or was primed with). */
     rawManifest(digest) {
-        return this.verified.get(digest)?.raw;
+        return this.verified.raw(digest);
     }
     /** Every verified manifest of this run, e.g. to save as a cross-run cache. */
     rawManifests() {
-        return [...this.verified.values()].map(v => v.raw);
+        return [...this.verified.raws()];
     }
     /**
      * Seeds the run with manifests from an earlier run. Each is verified and parsed again: a cache is input, and
@@ -52651,7 +53292,7 @@ class RegistryClient {
         return accepted;
     }
     async headManifest(repository, reference) {
-        const response = await this.limit(() => this.send(repository, 'manifestHeads', 'HEAD', `manifests/${reference}`, 'pull', {
+        const response = await this.limiter.run(() => this.send(repository, 'manifestHeads', 'HEAD', `manifests/${reference}`, 'pull', {
             accept: MANIFEST_ACCEPT
         }));
         if (response.status === 404)
@@ -52681,7 +53322,7 @@ class RegistryClient {
             return undefined;
         if (head.digest)
             return head.digest;
-        const response = await this.limit(() => this.send(repository, 'manifestGets', 'GET', `manifests/${tag}`, 'pull', { accept: MANIFEST_ACCEPT }));
+        const response = await this.limiter.run(() => this.send(repository, 'manifestGets', 'GET', `manifests/${tag}`, 'pull', { accept: MANIFEST_ACCEPT }));
         if (response.status === 404)
             return undefined;
         if (!response.ok)
@@ -52702,7 +53343,7 @@ class RegistryClient {
         const seen = new Set();
         let query = `n=${pageSize}`;
         for (let page = 1; page <= MAX_TAG_PAGES; page++) {
-            const response = await this.limit(() => this.send(repository, 'tagLists', 'GET', `tags/list?${query}`, 'pull', { accept: 'application/json' }));
+            const response = await this.limiter.run(() => this.send(repository, 'tagLists', 'GET', `tags/list?${query}`, 'pull', { accept: 'application/json' }));
             if (response.status === 404)
                 return tags;
             if (!response.ok)
@@ -52739,7 +53380,7 @@ class RegistryClient {
     async putManifest(repository, tag, body, mediaType) {
         checkTag(tag);
         const digest = sha256Digest(body);
-        const response = await this.limit(() => this.send(repository, 'manifestPuts', 'PUT', `manifests/${tag}`, 'pull,push', {
+        const response = await this.limiter.run(() => this.send(repository, 'manifestPuts', 'PUT', `manifests/${tag}`, 'pull,push', {
             contentType: mediaType,
             body
         }));
@@ -52767,7 +53408,7 @@ class RegistryClient {
                     reason: `registry read failed: ${error instanceof Error ? error.message : String(error)}`
                 };
             }
-            const bytes = new Uint8Array(await response.arrayBuffer());
+            const bytes = response.bytes;
             if (!response.ok) {
                 const detail = describeRegistryErrors(bytes);
                 return response.status === 404
@@ -52813,7 +53454,7 @@ class RegistryClient {
         }
     }
     remember(manifest, raw) {
-        this.verified.set(manifest.digest, { manifest, raw });
+        this.verified.add(manifest, raw);
     }
     /**
      * One registry request with authentication and retries. A 401 with a challenge (expired or revoked token,
@@ -52847,7 +53488,9 @@ class RegistryClient {
     attempt(kind, what, send) {
         return sendWithRetry(what, true, async () => {
             this.stats[kind]++;
+            const sentIn = this.limiter.window();
             const response = await send();
+            this.limiter.learn(response, sentIn);
             this.logger.debug(`registry: ${what} → ${response.status}`);
             return response;
         }, this.policy);
@@ -52946,7 +53589,7 @@ class RegistryClient {
         });
     }
     async failure(what, response) {
-        const detail = describeRegistryErrors(new Uint8Array(await response.arrayBuffer()));
+        const detail = describeRegistryErrors(response.bytes);
         return new RegistryError(`${what}: HTTP ${response.status}${detail ? ` (${detail})` : ''}`, response.status);
     }
 }
@@ -52988,6 +53631,14 @@ function checkTag(tag) {
 /** Share of the primary limit left untouched by default, so other jobs using the same token keep working. */
 const DEFAULT_RESERVE_FRACTION = 0.1;
 /**
+ * Requests of an explicit budget kept for retries (at most 4, 1 per 100): reservations stop short of the limit
+ * by this much, so a retry of the last reserved deletes still fits, and only a run of retries larger than the
+ * reserve meets the hard stop below.
+ */
+function retryReserve(limit) {
+    return Math.min(4, Math.floor(limit / 100));
+}
+/**
  * The REST request budget of one run (shared by every package of the run). Registry reads never count: they
  * are not part of the REST rate limit.
  *
@@ -53001,6 +53652,11 @@ const DEFAULT_RESERVE_FRACTION = 0.1;
  * Concurrent callers reserve requests with `tryAcquire` and hand them back with `release` when the request has
  * settled; reserved-but-unsettled requests count as spent, so the budget may stop up to `concurrency`
  * requests early, never late.
+ *
+ * Reservations alone cannot hold an explicit budget: pages listed in parallel and retries are requests nobody
+ * reserved. So the REST client asks `admit` before every attempt it sends (PackagesClient.limitRequests), and
+ * the budget refuses the one that would cross `limit`: the hard stop. `admit` counts synchronously, so
+ * attempts started together cannot all slip through on the same count.
  */
 class RequestBudget {
     source;
@@ -53008,6 +53664,8 @@ class RequestBudget {
     reserveFraction;
     base;
     pending = 0;
+    /** Attempts `admit` let through; ahead of `used` by those not yet at the transport. */
+    admitted = 0;
     stopReason;
     constructor(source, 
     /** Explicit number of REST requests the run may send. */
@@ -53027,6 +53685,23 @@ class RequestBudget {
     /** REST requests sent since the budget was created (retries included). */
     get used() {
         return this.source.requestCount - this.base;
+    }
+    /** Requests sent or admitted and about to be: what the budget counts as spent. */
+    get spent() {
+        return Math.max(this.used, this.admitted);
+    }
+    /**
+     * Asked by the REST client right before it sends an attempt (first or retry). Undefined lets it go and
+     * counts it; a reason refuses it, and the budget stays exhausted. Only an explicit `limit` refuses here:
+     * the primary rate limit has the client's own throttling.
+     */
+    admit() {
+        if (this.limit !== undefined && this.spent + 1 > this.limit) {
+            this.stopReason ??= this.usedUp();
+            return this.stopReason;
+        }
+        this.admitted = this.spent + 1;
+        return undefined;
     }
     /** Set once the budget refused a request: why the run stopped. */
     get exhausted() {
@@ -53056,9 +53731,8 @@ class RequestBudget {
         return this.stopReason === undefined && this.refusal(n) === undefined;
     }
     refusal(n) {
-        if (this.limit !== undefined && this.used + this.pending + n > this.limit) {
-            const inFlight = this.pending > 0 ? `, ${this.pending} in flight` : '';
-            return `request-budget of ${this.limit} REST requests used up (${this.used} sent${inFlight})`;
+        if (this.limit !== undefined && this.spent + this.pending + n > this.limit - retryReserve(this.limit)) {
+            return this.usedUp();
         }
         const { limit, remaining, reset } = this.source.budget;
         if (remaining === undefined)
@@ -53072,6 +53746,12 @@ class RequestBudget {
                 : `primary rate limit used up: ${remaining} requests left${when}`;
         }
         return undefined;
+    }
+    usedUp() {
+        const inFlight = this.pending > 0 ? `, ${this.pending} in flight` : '';
+        const kept = retryReserve(this.limit ?? 0);
+        const reserve = kept > 0 ? `, ${kept} kept for retries` : '';
+        return `request-budget of ${this.limit} REST requests used up (${this.spent} sent${inFlight}${reserve})`;
     }
     describe() {
         const rate = this.source.budget;
@@ -54434,8 +55114,11 @@ function settingsDigest(settings) {
         .update(text ?? '')
         .digest('hex')}`;
 }
-/** The plan line and one decision line per version. */
-function planRecords(plan, at) {
+/**
+ * The plan line and one decision line per version, made one at a time as they are read (JournalWriter.write
+ * turns them into lines as it goes), so a large plan is not copied into records all at once.
+ */
+function* planRecords(plan, at) {
     const head = {
         type: 'plan',
         package: plan.packageName,
@@ -54445,15 +55128,11 @@ function planRecords(plan, at) {
         ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}),
         ...(plan.blocked !== undefined ? { blocked: plan.blocked } : {})
     };
-    return [
-        head,
-        ...plan.decisions.map(({ versionId, ...rest }) => ({
-            type: 'decision',
-            package: plan.packageName,
-            id: versionId,
-            ...rest
-        }))
-    ];
+    yield head;
+    for (const { versionId, ...rest } of plan.decisions) {
+        const record = { type: 'decision', package: plan.packageName, id: versionId, ...rest };
+        yield record;
+    }
 }
 /** Untag lines and the package-end line, once the package's execution is over. */
 function packageEndRecords(name, execution, at) {
@@ -54900,6 +55579,7 @@ async function openJournal(value, options = {}) {
 
 
 
+
 const MAX_RESTORE_WINDOW_MS = 30 * 24 * 3600 * 1000;
 /** `owner/repo` for pr-tag and branch-tag lookups; undefined when neither the input nor GITHUB_REPOSITORY names one. */
 function parseRepository(value) {
@@ -55016,9 +55696,12 @@ function readSettings(read, env) {
     if (!/^[\x21-\x7e]{1,255}$/.test(registryUsername) || registryUsername.includes(':')) {
         throw new InputError/* InputError */.d('registry-username', registryUsername, 'a user name of printable ASCII characters, without spaces or `:` (such as your GitHub login)');
     }
-    // An optional cap: empty lets the action choose (8 registry reads at once today).
-    const concurrencyRaw = read('max-concurrency') || '8';
-    const concurrency = parsePositiveInt('max-concurrency', concurrencyRaw, { min: 1, max: 64 });
+    // An optional cap on registry requests at once: below it the client adapts to the registry's answers
+    // (src/registry/AdaptiveConcurrency.ts); empty means the most the client ever uses.
+    const concurrencyRaw = read('max-concurrency');
+    const concurrency = concurrencyRaw
+        ? parsePositiveInt('max-concurrency', concurrencyRaw, { min: 1, max: MAX_CONCURRENCY })
+        : MAX_CONCURRENCY;
     // Policy inputs throw PolicyError, which names the input the same way InputError does.
     const policy = readPolicy(read);
     const budgetRaw = read('request-budget');
@@ -55081,6 +55764,8 @@ const openJournalFile = async (path) => {
         close: () => handle.close()
     };
 };
+/** Characters (about bytes: records are mostly ASCII) gathered before one append. */
+const APPEND_BYTES = 256 * 1024;
 /** A journal write failed: the run sends no further delete. */
 class JournalWriteError extends Error {
     path;
@@ -55131,17 +55816,33 @@ class JournalWriter {
     get failed() {
         return this.failure;
     }
-    /** Appends records in one write; rejects (and stays failed) when the write fails. */
+    /**
+     * Appends records after every earlier write; rejects (and stays failed) when a write fails. The records are
+     * turned into lines only when their turn comes, and go out in appends of about {@link APPEND_BYTES}: a plan
+     * of 100,000 decisions is never one string in memory (issue 18, bounded memory). Each append ends on a
+     * line's end, so a kill between two leaves whole lines.
+     */
     write(records, options = {}) {
         const next = this.chain.then(async () => {
             if (this.failure)
                 throw this.failure;
             if (this.closed)
                 throw new JournalWriteError(this.path, new Error('the journal is closed'));
-            if (records.length === 0)
-                return;
             try {
-                await this.file.append(records.map(r => JSON.stringify(r)).join('\n') + '\n');
+                let text = '';
+                let written = false;
+                for (const record of records) {
+                    text += JSON.stringify(record) + '\n';
+                    if (text.length < APPEND_BYTES)
+                        continue;
+                    await this.file.append(text);
+                    text = '';
+                    written = true;
+                }
+                if (text !== '')
+                    await this.file.append(text);
+                else if (!written)
+                    return;
                 if (options.durable)
                     await this.file.sync();
             }
@@ -55521,6 +56222,34 @@ function policyWithPins(policy, digests) {
     return { ...policy, pinnedDigests: [...new Set([...policy.pinnedDigests, ...digests])] };
 }
 //# sourceMappingURL=pinnedPolicy.js.map
+;// CONCATENATED MODULE: ./lib/log/stdoutBacklog.js
+/**
+ * Log lines the reader of stdout has not taken yet. On a runner stdout is a pipe the runner reads at its own
+ * pace; Node queues in memory whatever the pipe does not take at once, so 200,000 decision lines written in
+ * a loop could all be waiting in memory at the same time (issue 18, bounded memory).
+ */
+/** What may wait before the writer waits too: the log stays fast, and the queue stays small. */
+const LOG_BACKLOG_BYTES = 1024 * 1024;
+/**
+ * Undefined when `stream` has less than `limit` bytes waiting; otherwise a promise that settles once it has
+ * taken them in (`drain`), or can never take them (closed, failed: waiting would never end).
+ */
+function stdoutCaughtUp(stream = process.stdout, limit = LOG_BACKLOG_BYTES) {
+    if (stream.writableLength < limit || !stream.writableNeedDrain)
+        return undefined;
+    return new Promise(resolve => {
+        const done = () => {
+            stream.off('drain', done);
+            stream.off('close', done);
+            stream.off('error', done);
+            resolve();
+        };
+        stream.on('drain', done);
+        stream.on('close', done);
+        stream.on('error', done);
+    });
+}
+//# sourceMappingURL=stdoutBacklog.js.map
 ;// CONCATENATED MODULE: ./lib/planner/NodeNumbering.js
 const remembered = new WeakMap();
 function numberVersions(versions) {
@@ -56326,6 +57055,13 @@ function formatTotalsLine(pkgName, t, dryRun) {
  * line outside the groups so a collapsed log still shows the outcome. Groups cannot nest on GitHub, hence two.
  */
 function packageLog(pkg, dryRun) {
+    return [...packageLogEntries(pkg, dryRun)];
+}
+/**
+ * {@link packageLog} one entry at a time, each line formatted as it is read: a package of 100,000 versions
+ * never holds its 200,000 lines at once (issue 18, bounded memory).
+ */
+function* packageLogEntries(pkg, dryRun) {
     const { plan } = pkg;
     const name = logText(plan.packageName);
     const outcomes = resolveOutcomes(pkg, dryRun);
@@ -56346,36 +57082,34 @@ function packageLog(pkg, dryRun) {
             deletes.push(d);
     const keeps = plan.decisions.filter(d => d.action === 'keep' && !heldBack(d));
     const totals = countOutcomes(plan.decisions, outcomes);
-    const entries = [];
-    const emit = (title, list) => {
+    function* emit(title, list) {
         if (list.length === 0)
             return;
-        entries.push({ kind: 'group', title });
+        yield { kind: 'group', title };
         for (const d of list) {
-            entries.push({
+            yield {
                 kind: 'info',
                 text: formatDecisionLine(plan.packageName, d, lineOptionsFor(outcomes.get(d.versionId), dryRun))
-            });
-            entries.push({ kind: 'debug', text: formatReasonLine(d) });
+            };
+            yield { kind: 'debug', text: formatReasonLine(d) };
         }
-        entries.push({ kind: 'endgroup' });
-    };
-    emit(deleteGroupTitle(name, totals, dryRun, plan.blocked !== undefined), deletes);
-    emit(`${name}: ${dryRun ? 'would keep' : 'kept'} ${totals.kept} of ${totals.versions} versions`, keeps);
+        yield { kind: 'endgroup' };
+    }
+    yield* emit(deleteGroupTitle(name, totals, dryRun, plan.blocked !== undefined), deletes);
+    yield* emit(`${name}: ${dryRun ? 'would keep' : 'kept'} ${totals.kept} of ${totals.versions} versions`, keeps);
     if (plan.blocked !== undefined)
-        entries.push({ kind: 'info', text: `${name}: ${logText(oneLine(plan.blocked))}` });
+        yield { kind: 'info', text: `${name}: ${logText(oneLine(plan.blocked))}` };
     const inFlight = plan.decisions.filter(d => d.rule === PUSH_IN_FLIGHT_RULE).length;
     if (inFlight > 0) {
-        entries.push({
+        yield {
             kind: 'info',
             text: `${name}: ${dryRun ? 'would keep' : 'kept'} ${inFlight} untagged ${inFlight === 1 ? 'version' : 'versions'} younger than ${formatDuration(PUSH_IN_FLIGHT_FLOOR_MS)} whatever untagged-grace says: a push may still be uploading the index that lists ${inFlight === 1 ? 'it' : 'them'}`
-        });
+        };
     }
     const barrier = pkg.execution?.barrier;
     if (barrier)
-        entries.push({ kind: 'info', text: barrierLine(name, barrier) });
-    entries.push({ kind: 'info', text: formatTotalsLine(plan.packageName, totals, dryRun) });
-    return entries;
+        yield { kind: 'info', text: barrierLine(name, barrier) };
+    yield { kind: 'info', text: formatTotalsLine(plan.packageName, totals, dryRun) };
 }
 /** The write barrier's share of the run, apart from the listing-and-reading minimum (docs/benchmarks.md). */
 function barrierLine(name, b) {
@@ -57209,11 +57943,22 @@ function renderRow(d, depth, vo, dryRun) {
 
 
 
-const runnerSink = { ...actionsLog, setOutput: (name, value) => core/* setOutput */.uH(name, value) };
-/** Decision lines, grouped per package (deletions, then keeps), reasons at debug level. */
-function emitLog(report, sink = runnerSink) {
+
+const runnerSink = {
+    ...actionsLog,
+    setOutput: (name, value) => core/* setOutput */.uH(name, value),
+    caughtUp: () => stdoutCaughtUp()
+};
+/**
+ * Decision lines, grouped per package (deletions, then keeps), reasons at debug level. Each line is made as it
+ * is written, and the writing waits while the log's reader is behind: memory stays bounded at any size.
+ */
+async function emitLog(report, sink = runnerSink) {
     for (const pkg of report.packages) {
-        for (const entry of packageLog(pkg, report.dryRun)) {
+        for (const entry of packageLogEntries(pkg, report.dryRun)) {
+            const behind = sink.caughtUp?.();
+            if (behind)
+                await behind;
             switch (entry.kind) {
                 case 'group':
                     sink.startGroup(entry.title);
@@ -57286,7 +58031,7 @@ async function writeStepSummary(report, sink = runnerSink, write = coreSummaryWr
 }
 /** Everything a run shows a user on GitHub: log, annotations, outputs and the step summary. */
 async function publishReport(report, sink = runnerSink, write = coreSummaryWriter, env = process.env) {
-    emitLog(report, sink);
+    await emitLog(report, sink);
     emitAnnotations(report, sink);
     const computed = emitOutputs(report, sink);
     await writeStepSummary(report, sink, write, env);
@@ -58530,6 +59275,21 @@ async function execute(initial, deps) {
                     }
                 }
                 catch (error) {
+                    if (error instanceof RequestBudgetError && !error.retry) {
+                        // Refused before it left: like a budget stop at the gate, the version stays in the backlog.
+                        halt ??= error.message;
+                        interrupted.push(id);
+                        await answered({ outcome: 'rate-limited', message: error.message });
+                        return false;
+                    }
+                    if (error instanceof RequestBudgetError) {
+                        // A retry refused: the first attempt failed and may still have taken effect, so this is a failed
+                        // delete (journal: "may have happened"), and the run stops there as for any budget stop.
+                        halt ??= error.message;
+                        await answered({ outcome: 'failed', message: `${error.message}; the delete was not retried` });
+                        failed.push({ versionId: id, digest, error: `${error.message}; the delete was not retried` });
+                        return false;
+                    }
                     if (error instanceof RateLimitError) {
                         // Not this version's fault: it stays in the backlog, and the run stops like a budget stop.
                         halt ??= `primary rate limit used up: ${error.message}`;
@@ -59991,6 +60751,8 @@ function assembleDecisions(ctx, roles, blocked) {
 }
 //# sourceMappingURL=planner.js.map
 ;// CONCATENATED MODULE: ./lib/registry/fetchAll.js
+/** Reads asked of the source at once: well above any registry concurrency (max-concurrency is at most 64). */
+const READ_WINDOW = 256;
 /**
  * Reads manifests round by round until the planner needs nothing more: tagged roots first, then whatever
  * their bodies make relevant (nested indexes, untagged versions no index reaches). A digest is read at most once;
@@ -60021,11 +60783,23 @@ async function fetchAll(source, repository, versions, nextFetches, options = {})
         const readBefore = facts.size;
         const known = readBefore + wanted.length;
         let readInRound = 0;
-        const onRead = options.onRead;
-        const results = await Promise.all(wanted.map(digest => {
-            const read = source.fetchManifest(repository, digest);
-            return onRead ? read.finally(() => onRead(readBefore + ++readInRound, known)) : read;
-        }));
+        const results = new Array(wanted.length);
+        let next = 0;
+        // A window of asks, not all of them at once: 40,000 waiting reads were 40,000 promises, closures and
+        // queue entries alive for the whole round (issue 18, bounded memory). The source still bounds what is
+        // actually sent; the window only needs to stay ahead of it.
+        const reader = async () => {
+            while (next < wanted.length) {
+                const i = next++;
+                try {
+                    results[i] = await source.fetchManifest(repository, wanted[i]);
+                }
+                finally {
+                    options.onRead?.(readBefore + ++readInRound, known);
+                }
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(READ_WINDOW, wanted.length) }, reader));
         wanted.forEach((digest, i) => facts.set(digest, results[i]));
         options.onRound?.(round, wanted.length);
     }
@@ -60112,9 +60886,14 @@ async function planPackage(ctx, pkg) {
     ctx.logger.debug(`${pkg.name}: ${versions.length} versions listed`);
     const reading = new ProgressLine(ctx.logger, ctx.now, PROGRESS_INTERVAL_MS);
     const { facts, rounds, truncated } = await fetchAll(ctx.registry, repositoryOf(pkg), versions, nextFetches, {
-        onRead: (read, known) => reading.report(() => `${pkg.name}: read ${formatCount(read)} of ${formatCount(known)} manifests`)
+        onRead: (read, known) => reading.report(() => {
+            const width = ctx.registry.concurrency?.current;
+            return (`${pkg.name}: read ${formatCount(read)} of ${formatCount(known)} manifests` +
+                (width !== undefined ? ` (${width} at once)` : ''));
+        })
     });
-    ctx.logger.debug(`${pkg.name}: ${facts.size} manifests read in ${rounds} rounds${truncated ? ' (truncated)' : ''}`);
+    ctx.logger.debug(`${pkg.name}: ${facts.size} manifests read in ${rounds} rounds${truncated ? ' (truncated)' : ''}` +
+        (ctx.registry.concurrency ? `, up to ${ctx.registry.concurrency.peak} at once` : ''));
     const repoState = await ctx.repoState?.forVersions(versions, ctx.budget);
     const p = plan({
         packageName: pkg.name,
@@ -60377,7 +61156,12 @@ async function runValidate(ctx) {
 
 
 
-/** A package that failed before it had a plan: an empty plan, and the error as the reason it stopped. */
+
+/**
+ * A package that stopped before it had a plan: an empty plan, and why. The request budget running out (before
+ * the package started, or while it was listed) is an orderly stop the next run continues; anything else is
+ * an error.
+ */
 function failedBeforePlanning(name, error, dryRun) {
     const plan = { packageName: name, decisions: [], deleteOrder: [], warnings: [] };
     const execution = {
@@ -60389,7 +61173,9 @@ function failedBeforePlanning(name, error, dryRun) {
         failed: [],
         remaining: [],
         untagged: [],
-        stoppedReason: `error: ${error.message}`,
+        stoppedReason: error instanceof RequestBudgetError
+            ? `${error.message}; not planned`
+            : `error: ${error.message}`,
         restRequests: 0,
         registryRequests: 0
     };
@@ -60413,6 +61199,14 @@ async function runPrune(ctx, env) {
     for (const info of selected) {
         if (ctx.signal.aborted || writer.failed)
             break;
+        const spent = ctx.budget.exhausted;
+        if (spent !== undefined) {
+            // Listing it would cross the budget: an orderly stop, the package waits for the next run.
+            const stopped = failedBeforePlanning(info.name, new RequestBudgetError(spent, false), settings.dryRun);
+            reports.push(stopped);
+            writer.record(packageEndRecords(info.name, stopped.execution, at()));
+            continue;
+        }
         try {
             await ctx.manifestCache?.restore(info);
             const policy = policyWithPins(settings.policy, pinnedDigestsFor(pins, info.name));
@@ -60428,7 +61222,14 @@ async function runPrune(ctx, env) {
             await ctx.manifestCache?.save(info, pruned);
         }
         catch (error) {
-            actionsLog.error(`${info.name}: ${error.message}`, { title: `Package ${info.name} failed` });
+            if (error instanceof RequestBudgetError)
+                actionsLog.warning(`${info.name}: ${error.message}; not planned`, {
+                    title: `Package ${info.name} not planned`
+                });
+            else
+                actionsLog.error(`${info.name}: ${error.message}`, {
+                    title: `Package ${info.name} failed`
+                });
             const failed = failedBeforePlanning(info.name, error, settings.dryRun);
             reports.push(failed);
             writer.record(packageEndRecords(info.name, failed.execution, at()));
@@ -60463,7 +61264,7 @@ async function runPrune(ctx, env) {
         journalFile: settings.journalFile,
         artifactName
     };
-    emitLog(report);
+    await emitLog(report);
     emitAnnotations(report);
     emitOutputs(report);
     await writeStepSummary(report);
@@ -60969,12 +61770,15 @@ async function run(overrides = {}) {
             timeScale: overrides.timeScale,
             onSecret: value => core/* setSecret */.Pq(value)
         });
+        // Created before the first request, and asked before every attempt: listing, parallel pages and retries
+        // count against an explicit budget too.
+        const budget = RequestBudget.create(packages, settings.requestBudget);
+        packages.limitRequests(() => budget.admit());
         const ctx = {
             settings,
             packages,
             registry,
-            // Created before the first request so listing counts against an explicit budget too.
-            budget: RequestBudget.create(packages, settings.requestBudget),
+            budget,
             signal: cancellation.signal,
             logger: actionsLog,
             now: overrides.now ?? Date.now,

@@ -28972,8 +28972,11 @@ function settingsDigest(settings) {
         .update(text ?? '')
         .digest('hex')}`;
 }
-/** The plan line and one decision line per version. */
-function planRecords(plan, at) {
+/**
+ * The plan line and one decision line per version, made one at a time as they are read (JournalWriter.write
+ * turns them into lines as it goes), so a large plan is not copied into records all at once.
+ */
+function* planRecords(plan, at) {
     const head = {
         type: 'plan',
         package: plan.packageName,
@@ -28983,15 +28986,11 @@ function planRecords(plan, at) {
         ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}),
         ...(plan.blocked !== undefined ? { blocked: plan.blocked } : {})
     };
-    return [
-        head,
-        ...plan.decisions.map(({ versionId, ...rest }) => ({
-            type: 'decision',
-            package: plan.packageName,
-            id: versionId,
-            ...rest
-        }))
-    ];
+    yield head;
+    for (const { versionId, ...rest } of plan.decisions) {
+        const record = { type: 'decision', package: plan.packageName, id: versionId, ...rest };
+        yield record;
+    }
 }
 /** Untag lines and the package-end line, once the package's execution is over. */
 function packageEndRecords(name, execution, at) {
@@ -29488,7 +29487,13 @@ function props(p) {
  * @actions/core's log functions anywhere else (eslint.config.mjs).
  */
 const actionsLog = {
-    debug: m => core/* debug */.Yz(logText(m)),
+    // The runner shows `::debug::` lines only with step debug logging on, which it tells a step by setting
+    // RUNNER_DEBUG=1 (core.isDebug): without it a line would be escaped and written only to be dropped, and a
+    // dry run at 10,000 versions writes 15,000 of them (issue 18, CPU per request).
+    debug: m => {
+        if (core/* isDebug */._o())
+            core/* debug */.Yz(logText(m));
+    },
     info: m => core/* info */.pq(logText(m)),
     warning: (m, p) => core/* warning */.$e(annotationText(m), props(p)),
     notice: (m, p) => core/* notice */.lm(annotationText(m), props(p)),
@@ -29551,6 +29556,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Gu: () => (/* binding */ getState),
   pq: () => (/* binding */ info),
+  _o: () => (/* binding */ isDebug),
   lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   Pq: () => (/* binding */ core_setSecret),
@@ -29558,7 +29564,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, isDebug, markdownSummary, platform, saveState, setCommandEcho, setOutput, summary, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, exportVariable, getBooleanInput, getIDToken, getMultilineInput, group, markdownSummary, platform, saveState, setCommandEcho, setOutput, summary, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
