@@ -50326,7 +50326,8 @@ const LIST_PAGES_PER_MINUTE = 500;
 /**
  * Pages `first`..`last`, requested up to `concurrency` ahead of the consumer and yielded in page order. The
  * window refills only when the consumer asks for the next page, so a consumer that stops early costs at most
- * the pages already in flight; their failures are then dropped, as nobody waits for them.
+ * the pages already in flight; their failures are then dropped, as nobody waits for them. Once `backedOff`, a
+ * page whose request failed is asked once more, after the others in flight have settled.
  */
 async function* pagesInOrder(first, last, fetchPage, options) {
     const now = options.now ?? Date.now;
@@ -50352,7 +50353,20 @@ async function* pagesInOrder(first, last, fetchPage, options) {
             request.catch(() => { });
             pending.set(next++, request);
         }
-        const result = await pending.get(page);
+        let result;
+        try {
+            result = await pending.get(page);
+        }
+        catch (error) {
+            pending.delete(page);
+            if (!options.backedOff())
+                throw error;
+            // Pages in flight when a secondary limit hit retry together and can use up their retries on one another.
+            // Once the others have settled, this page gets one more try alone: from now on the listing is serial,
+            // as GitHub asks after a secondary limit.
+            await Promise.allSettled(pending.values());
+            result = await fetchPage(page);
+        }
         pending.delete(page);
         yield result;
     }
