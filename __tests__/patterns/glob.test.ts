@@ -73,7 +73,12 @@ describe('compileGlob agrees with minimatch on ordinary globs', () => {
     ['x[', 'x[', true],
     ['{a,b', '{a,b', true],
     ['[]a]', ']', true],
-    ['[a-c]', '-', false]
+    ['[a-c]', '-', false],
+    // Three stars are not a globstar (a random seed found it: ["***", "-/a."]).
+    ['***', '-/a.', false],
+    ['***', 'a.', true],
+    ['a/***/b', 'a/x/b', true],
+    ['a/***/b', 'a/x/y/b', false]
   ])('paths: %j against %j is %j', (glob, subject, expected) => {
     expect(minimatch(glob, subject, true)).toBe(expected)
     expect(compileGlob(glob, { paths: true }).matches(subject)).toBe(expected)
