@@ -50630,7 +50630,7 @@ class Translator {
                 while (j < to && s[j] === '*' && s[j + 1] !== '(')
                     j++;
                 out += this.star(i, j, to);
-                if (this.paths && j - i >= 2 && this.segmentStart(i) && s[j] === '/' && j < to)
+                if (this.paths && j - i === 2 && this.segmentStart(i) && s[j] === '/' && j < to)
                     j++;
                 this.magic = true;
                 i = j;
@@ -50673,7 +50673,8 @@ class Translator {
         const s = this.s;
         const starts = this.segmentStart(i);
         const endsSegment = j === s.length || s[j] === '/';
-        if (j - i >= 2 && starts && endsSegment) {
+        // Only a segment of exactly two stars is a globstar: minimatch reads `***` as `*`.
+        if (j - i === 2 && starts && endsSegment) {
             // `**/` is zero or more whole segments; a trailing `**` (or the whole pattern) is anything below.
             if (j < to && s[j] === '/')
                 return '(?:[^/]*/)*';
