@@ -91,3 +91,17 @@ describe('stdoutCaughtUp', () => {
     expect(stdoutCaughtUp(new Writable({ write: (_c, _e, cb) => cb() }), 1024)).toBeUndefined()
   })
 })
+
+describe('stdoutCaughtUp, a reader that stopped reading', () => {
+  it('waits at most the wait limit, then lets the writer go on', async () => {
+    // A pipe whose reader never takes anything and never closes.
+    const stuck = new Writable({ highWaterMark: 16, write: () => undefined })
+    stuck.write('x'.repeat(64))
+    const started = Date.now()
+    const wait = stdoutCaughtUp(stuck, 8, 50)
+    expect(wait).toBeDefined()
+    await wait
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45)
+    stuck.destroy()
+  })
+})

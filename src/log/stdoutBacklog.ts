@@ -8,24 +8,36 @@
 export const LOG_BACKLOG_BYTES = 1024 * 1024
 
 /**
+ * The longest one wait lasts. A reader that stops reading without closing the pipe would otherwise hold the run
+ * forever; after this the lines queue in memory as they did before, and the run ends.
+ */
+export const LOG_WAIT_LIMIT_MS = 30_000
+
+/**
  * Undefined when `stream` has less than `limit` bytes waiting; otherwise a promise that settles once it has
- * taken them in (`drain`), or can never take them (closed, failed: waiting would never end).
+ * taken them in (`drain`), or can never take them (closed, failed: waiting would never end), or after
+ * `waitLimitMs` (a reader that stopped reading).
  */
 export function stdoutCaughtUp(
   stream: NodeJS.WritableStream & {
     readonly writableLength: number
     readonly writableNeedDrain: boolean
   } = process.stdout,
-  limit = LOG_BACKLOG_BYTES
+  limit = LOG_BACKLOG_BYTES,
+  waitLimitMs = LOG_WAIT_LIMIT_MS
 ): Promise<void> | undefined {
   if (stream.writableLength < limit || !stream.writableNeedDrain) return undefined
   return new Promise(resolve => {
     const done = (): void => {
+      clearTimeout(timer)
       stream.off('drain', done)
       stream.off('close', done)
       stream.off('error', done)
       resolve()
     }
+    // Unref'd: the wait alone never keeps the process alive.
+    const timer = setTimeout(done, waitLimitMs)
+    timer.unref()
     stream.on('drain', done)
     stream.on('close', done)
     stream.on('error', done)
