@@ -93,6 +93,23 @@ describe('stdoutCaughtUp', () => {
 })
 
 describe('stdoutCaughtUp, a reader that stopped reading', () => {
+  it('a whole report on a stuck pipe waits once, not once per line', async () => {
+    const stuck = new Writable({ highWaterMark: 16, write: () => undefined })
+    let waits = 0
+    const started = Date.now()
+    await emitLog(
+      bigReport(),
+      sinkOn(stuck, () => {
+        const wait = stdoutCaughtUp(stuck, 8, 50)
+        if (wait) waits++
+        return wait
+      })
+    )
+    expect(waits).toBe(1)
+    expect(Date.now() - started).toBeLessThan(2_000)
+    stuck.destroy()
+  })
+
   it('waits at most the wait limit, then lets the writer go on', async () => {
     // A pipe whose reader never takes anything and never closes.
     const stuck = new Writable({ highWaterMark: 16, write: () => undefined })
@@ -102,6 +119,8 @@ describe('stdoutCaughtUp, a reader that stopped reading', () => {
     expect(wait).toBeDefined()
     await wait
     expect(Date.now() - started).toBeGreaterThanOrEqual(45)
+    // Once a wait ran out, the stream is not waited for again: one stalled reader costs one wait, not one a line.
+    expect(stdoutCaughtUp(stuck, 8, 50)).toBeUndefined()
     stuck.destroy()
   })
 })

@@ -13,10 +13,13 @@ export const LOG_BACKLOG_BYTES = 1024 * 1024
  */
 export const LOG_WAIT_LIMIT_MS = 30_000
 
+/** Streams whose reader let one wait run out: never waited for again (each line would wait the limit anew). */
+const stalled = new WeakSet<object>()
+
 /**
  * Undefined when `stream` has less than `limit` bytes waiting; otherwise a promise that settles once it has
  * taken them in (`drain`), or can never take them (closed, failed: waiting would never end), or after
- * `waitLimitMs` (a reader that stopped reading).
+ * `waitLimitMs` (a reader that stopped reading; that stream is then not waited for again).
  */
 export function stdoutCaughtUp(
   stream: NodeJS.WritableStream & {
@@ -26,7 +29,7 @@ export function stdoutCaughtUp(
   limit = LOG_BACKLOG_BYTES,
   waitLimitMs = LOG_WAIT_LIMIT_MS
 ): Promise<void> | undefined {
-  if (stream.writableLength < limit || !stream.writableNeedDrain) return undefined
+  if (stalled.has(stream) || stream.writableLength < limit || !stream.writableNeedDrain) return undefined
   return new Promise(resolve => {
     const done = (): void => {
       clearTimeout(timer)
@@ -36,7 +39,10 @@ export function stdoutCaughtUp(
       resolve()
     }
     // Unref'd: the wait alone never keeps the process alive.
-    const timer = setTimeout(done, waitLimitMs)
+    const timer = setTimeout(() => {
+      stalled.add(stream)
+      done()
+    }, waitLimitMs)
     timer.unref()
     stream.on('drain', done)
     stream.on('close', done)
