@@ -41,9 +41,24 @@ const PATH_SEGMENT = fc
   .array(fc.constantFrom(...TOKENS.filter(t => t !== '{a,}')), { minLength: 1, maxLength: 4 })
   .map(t => t.join(''))
   .filter(s => s !== '.' && s !== '..')
+// Three stars in a row are refused in paths (below), so the judge never sees them.
 const GLOB = fc
   .array(fc.oneof(PATH_SEGMENT, fc.constant('**')), { minLength: 1, maxLength: 3 })
   .map(parts => parts.join('/'))
+  .filter(glob => !glob.includes('***'))
+
+describe('three stars in a path', () => {
+  // minimatch reads `***` as `*`, this translator once read it as `**` (a random seed found ["***", "-/a."]).
+  it.each(['***', 'a/***/b', 'a***', '****/x'])('%j is refused with what to write instead', glob => {
+    expect(() => compileGlob(glob, { paths: true })).toThrow(
+      /is ambiguous in a path: write `\*\*` for any number of directories or `\*` for one name/
+    )
+  })
+
+  it('outside paths (tags) stars are one `.*` however many', () => {
+    expect(compileGlob('v***', {}).matches('v1/2')).toBe(true)
+  })
+})
 
 describe('compileGlob agrees with minimatch on ordinary globs', () => {
   it.each([
@@ -73,12 +88,7 @@ describe('compileGlob agrees with minimatch on ordinary globs', () => {
     ['x[', 'x[', true],
     ['{a,b', '{a,b', true],
     ['[]a]', ']', true],
-    ['[a-c]', '-', false],
-    // Three stars are not a globstar (a random seed found it: ["***", "-/a."]).
-    ['***', '-/a.', false],
-    ['***', 'a.', true],
-    ['a/***/b', 'a/x/b', true],
-    ['a/***/b', 'a/x/y/b', false]
+    ['[a-c]', '-', false]
   ])('paths: %j against %j is %j', (glob, subject, expected) => {
     expect(minimatch(glob, subject, true)).toBe(expected)
     expect(compileGlob(glob, { paths: true }).matches(subject)).toBe(expected)

@@ -81,3 +81,14 @@ describe('globs RE2 cannot do are refused before any request', () => {
     expect(error({ [input]: value })).toMatch(new RegExp(`Invalid input '${input}'.*at most 1000`, 's'))
   })
 })
+
+describe('three stars in a path glob are refused before any request', () => {
+  it.each([
+    ['packages', 'app/***'],
+    ['protect-pinned', 'deploy/***/values.yaml']
+  ])('%s: %j', (input, value) => {
+    expect(error({ [input]: value })).toMatch(
+      new RegExp(`^Invalid input '${input}': .*\`\\*\\*\\*\` is ambiguous in a path: write \`\\*\\*\``)
+    )
+  })
+})

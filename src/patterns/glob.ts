@@ -136,6 +136,14 @@ class Translator {
   /** A run of stars s[i, j). */
   private star(i: number, j: number, to: number): string {
     if (!this.paths) return '.*'
+    if (j - i > 2) {
+      // Earlier versions read `***` as `**`, minimatch reads it as `*`: refused rather than quietly changing
+      // which packages or pinned files a configuration names.
+      throw new PatternError(
+        `\`${'*'.repeat(j - i)}\` is ambiguous in a path: write \`**\` for any number of directories or \`*\` ` +
+          'for one name.'
+      )
+    }
     const s = this.s
     const starts = this.segmentStart(i)
     const endsSegment = j === s.length || s[j] === '/'
