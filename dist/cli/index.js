@@ -50670,6 +50670,12 @@ class Translator {
     star(i, j, to) {
         if (!this.paths)
             return '.*';
+        if (j - i > 2) {
+            // Earlier versions read `***` as `**`, minimatch reads it as `*`: refused rather than quietly changing
+            // which packages or pinned files a configuration names.
+            throw new PatternError(`\`${'*'.repeat(j - i)}\` is ambiguous in a path: write \`**\` for any number of directories or \`*\` ` +
+                'for one name.');
+        }
         const s = this.s;
         const starts = this.segmentStart(i);
         const endsSegment = j === s.length || s[j] === '/';
@@ -56246,19 +56252,34 @@ function policyWithPins(policy, digests) {
 /** What may wait before the writer waits too: the log stays fast, and the queue stays small. */
 const LOG_BACKLOG_BYTES = 1024 * 1024;
 /**
- * Undefined when `stream` has less than `limit` bytes waiting; otherwise a promise that settles once it has
- * taken them in (`drain`), or can never take them (closed, failed: waiting would never end).
+ * The longest one wait lasts. A reader that stops reading without closing the pipe would otherwise hold the run
+ * forever; after this the lines queue in memory as they did before, and the run ends.
  */
-function stdoutCaughtUp(stream = process.stdout, limit = LOG_BACKLOG_BYTES) {
-    if (stream.writableLength < limit || !stream.writableNeedDrain)
+const LOG_WAIT_LIMIT_MS = 30_000;
+/** Streams whose reader let one wait run out: never waited for again (each line would wait the limit anew). */
+const stalled = new WeakSet();
+/**
+ * Undefined when `stream` has less than `limit` bytes waiting; otherwise a promise that settles once it has
+ * taken them in (`drain`), or can never take them (closed, failed: waiting would never end), or after
+ * `waitLimitMs` (a reader that stopped reading; that stream is then not waited for again).
+ */
+function stdoutCaughtUp(stream = process.stdout, limit = LOG_BACKLOG_BYTES, waitLimitMs = LOG_WAIT_LIMIT_MS) {
+    if (stalled.has(stream) || stream.writableLength < limit || !stream.writableNeedDrain)
         return undefined;
     return new Promise(resolve => {
         const done = () => {
+            clearTimeout(timer);
             stream.off('drain', done);
             stream.off('close', done);
             stream.off('error', done);
             resolve();
         };
+        // Unref'd: the wait alone never keeps the process alive.
+        const timer = setTimeout(() => {
+            stalled.add(stream);
+            done();
+        }, waitLimitMs);
+        timer.unref();
         stream.on('drain', done);
         stream.on('close', done);
         stream.on('error', done);
