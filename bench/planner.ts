@@ -15,7 +15,7 @@
  */
 import { execSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import { pathToFileURL } from 'node:url'
 import type { Descriptor, Manifest } from '../src/model/Manifest.js'
@@ -25,6 +25,7 @@ import { compilePolicy } from '../src/planner/compilePolicy.js'
 import { nextFetches } from '../src/planner/fetchPlan.js'
 import type { ManifestFact } from '../src/model/ManifestFact.js'
 import type { PlanInput } from '../src/planner/Plan.js'
+import { writeSections } from './lib/benchDoc.js'
 import { plan } from '../src/planner/planner.js'
 
 const NOW = Date.parse('2026-06-01T00:00:00Z')
@@ -296,20 +297,8 @@ async function main(): Promise<void> {
   const text = section(rows, calibrationMs)
   console.log(text)
   if (!process.argv.includes('--write')) return
-  const path = 'docs/benchmarks.md'
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
-  const start = current.indexOf('## Planner scaling')
-  let next: string
-  if (start === -1) next = current.replace(/\n*$/, '\n\n') + text
-  else {
-    const after = current.indexOf('\n## ', start + 1)
-    next = current.slice(0, start) + text + (after === -1 ? '' : current.slice(after))
-  }
-  // Formatted as `npm run format:check` expects (prettier aligns Markdown tables).
-  const prettier = await import('prettier') // only now: loading it earlier would add to the RSS measured
-  const options = (await prettier.resolveConfig(path)) ?? {}
-  writeFileSync(path, await prettier.format(next, { ...options, filepath: path }))
-  console.error(`updated ${path}`)
+  await writeSections(new Map([['Planner scaling', text]]), 'docs/benchmarks.md')
+  console.error('updated docs/benchmarks.md')
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main()

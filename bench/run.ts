@@ -19,12 +19,12 @@
  * - dry run with 50 ms added to every answer (what a runner far from GitHub sees);
  * - a real run under GitHub's documented limits, simulated time 50× faster: deletes per simulated minute.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import type { FixturePackage } from '../src/sim/fixtures/types.js'
 import type { RateLimitOptions } from '../src/sim/server.js'
+import { argument, BENCHMARKS_DOC, writeSections } from './lib/benchDoc.js'
 import { runActionInChild } from './lib/childRun.js'
 import type { Minimum } from './lib/minimum.js'
 import { bestDryRun, dryRun, fixture, POLICY, simulator, type Counts, type DryRun } from './lib/dryRun.js'
@@ -75,11 +75,6 @@ interface Throughput {
   perMinute: number
   /** Gaps between two consecutive deletes (simulated ms): median, 90th percentile, longest. */
   gapMs: { median: number; p90: number; max: number }
-}
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(name)
-  return i >= 0 ? process.argv[i + 1] : undefined
 }
 
 function sizesFrom(value: string | undefined, fallback: readonly number[]): number[] {
@@ -394,25 +389,6 @@ ${pacingTable(pacing)}${journalNote(pacing)}`
   return out
 }
 
-/** Replaces (or appends) this benchmark's sections, leaving every other section as it is. */
-async function writeSections(path: string, next: Map<string, string>): Promise<void> {
-  let text = readFileSync(path, 'utf8')
-  for (const [title, body] of next) {
-    const head = `## ${title}\n`
-    const start = text.indexOf(head)
-    if (start < 0) {
-      text = `${text.trimEnd()}\n\n${body.trimEnd()}\n`
-      continue
-    }
-    const after = text.indexOf('\n## ', start + head.length)
-    text = text.slice(0, start) + body.trimEnd() + '\n' + (after < 0 ? '' : text.slice(after))
-  }
-  // As `npm run format:check` expects: prettier aligns Markdown tables.
-  const prettier = await import('prettier')
-  const options = (await prettier.resolveConfig(path)) ?? {}
-  writeFileSync(path, await prettier.format(text, { ...options, filepath: path }))
-}
-
 async function main(): Promise<void> {
   const machine = describeMachine()
   const sizes = sizesFrom(argument('--sizes'), [1_000, 10_000, 100_000])
@@ -470,9 +446,8 @@ async function main(): Promise<void> {
     for (const body of out.values()) console.log(body + '\n')
   }
   if (process.argv.includes('--write')) {
-    const docs = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'benchmarks.md')
-    await writeSections(docs, out)
-    log(`wrote ${docs}`)
+    await writeSections(out)
+    log(`wrote ${BENCHMARKS_DOC}`)
   }
 }
 
