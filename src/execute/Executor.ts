@@ -367,26 +367,27 @@ export async function execute(initial: Plan | PlannedPackage, deps: ExecuteDeps)
               return false
           }
         } catch (error) {
-          if (error instanceof RequestBudgetError && !error.retry) {
-            // Refused before it left: like a budget stop at the gate, the version stays in the backlog.
-            halt ??= error.message
+          // Not this version's fault, and nothing was done to it: it stays in the backlog, and the run stops
+          // like a budget stop. The budget refusing the first attempt means it never left.
+          const notSent =
+            error instanceof RateLimitError
+              ? `primary rate limit used up: ${error.message}`
+              : error instanceof RequestBudgetError && !error.retry
+                ? error.message
+                : undefined
+          if (notSent !== undefined) {
+            halt ??= notSent
             interrupted.push(id)
-            await answered({ outcome: 'rate-limited', message: error.message })
+            await answered({ outcome: 'rate-limited', message: (error as Error).message })
             return false
           }
           if (error instanceof RequestBudgetError) {
             // A retry refused: the first attempt failed and may still have taken effect, so this is a failed
             // delete (journal: "may have happened"), and the run stops there as for any budget stop.
+            const message = `${error.message}; the delete was not retried`
             halt ??= error.message
-            await answered({ outcome: 'failed', message: `${error.message}; the delete was not retried` })
-            failed.push({ versionId: id, digest, error: `${error.message}; the delete was not retried` })
-            return false
-          }
-          if (error instanceof RateLimitError) {
-            // Not this version's fault: it stays in the backlog, and the run stops like a budget stop.
-            halt ??= `primary rate limit used up: ${error.message}`
-            interrupted.push(id)
-            await answered({ outcome: 'rate-limited', message: error.message })
+            await answered({ outcome: 'failed', message })
+            failed.push({ versionId: id, digest, error: message })
             return false
           }
           if (error instanceof AuthenticationError) halt ??= error.message

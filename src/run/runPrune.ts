@@ -28,7 +28,7 @@ import { validateAll } from './runValidate.js'
  * the package started, or while it was listed) is an orderly stop the next run continues; anything else is
  * an error.
  */
-function failedBeforePlanning(name: string, error: unknown, dryRun: boolean): PackageReport {
+function stoppedBeforePlanning(name: string, stoppedReason: string, dryRun: boolean): PackageReport {
   const plan: Plan = { packageName: name, decisions: [], deleteOrder: [], warnings: [] }
   const execution: ExecutionResult = {
     packageName: name,
@@ -39,10 +39,7 @@ function failedBeforePlanning(name: string, error: unknown, dryRun: boolean): Pa
     failed: [],
     remaining: [],
     untagged: [],
-    stoppedReason:
-      error instanceof RequestBudgetError
-        ? `${error.message}; not planned`
-        : `error: ${(error as Error).message}`,
+    stoppedReason,
     restRequests: 0,
     registryRequests: 0
   }
@@ -69,7 +66,7 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
     const spent = ctx.budget.exhausted
     if (spent !== undefined) {
       // Listing it would cross the budget: an orderly stop, the package waits for the next run.
-      const stopped = failedBeforePlanning(info.name, new RequestBudgetError(spent, false), settings.dryRun)
+      const stopped = stoppedBeforePlanning(info.name, `${spent}; not planned`, settings.dryRun)
       reports.push(stopped)
       writer.record(packageEndRecords(info.name, stopped.execution!, at()))
       continue
@@ -88,15 +85,16 @@ export async function runPrune(ctx: RunContext, env: NodeJS.ProcessEnv): Promise
       pinned.push(...outcomes)
       await ctx.manifestCache?.save(info, pruned)
     } catch (error) {
-      if (error instanceof RequestBudgetError)
-        actionsLog.warning(`${info.name}: ${error.message}; not planned`, {
-          title: `Package ${info.name} not planned`
-        })
-      else
-        actionsLog.error(`${info.name}: ${(error as Error).message}`, {
-          title: `Package ${info.name} failed`
-        })
-      const failed = failedBeforePlanning(info.name, error, settings.dryRun)
+      const message = (error as Error).message
+      let reason: string
+      if (error instanceof RequestBudgetError) {
+        reason = `${message}; not planned`
+        actionsLog.warning(`${info.name}: ${reason}`, { title: `Package ${info.name} not planned` })
+      } else {
+        reason = `error: ${message}`
+        actionsLog.error(`${info.name}: ${message}`, { title: `Package ${info.name} failed` })
+      }
+      const failed = stoppedBeforePlanning(info.name, reason, settings.dryRun)
       reports.push(failed)
       writer.record(packageEndRecords(info.name, failed.execution!, at()))
     }
