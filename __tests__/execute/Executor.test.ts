@@ -8,11 +8,11 @@ import {
   FakePackages,
   FakeRegistry,
   FakeStore,
-  PKG,
   manifestsOf,
   memoryLogger,
   planOf,
-  type StoredVersion
+  type StoredVersion,
+  executeDeps
 } from './fakes.js'
 
 /** kept `latest` → K{k1, k2, s}; deleted `old` → D{d1, d2, s} (s shared, so kept); orphan o deleted. */
@@ -34,17 +34,12 @@ function world() {
 }
 
 function deps(w: ReturnType<typeof world>, extra: Partial<ExecuteDeps> = {}): ExecuteDeps {
-  return {
-    packages: w.packages,
+  return executeDeps(w.store, w.packages, {
     registry: w.registry,
-    pkg: PKG,
-    repository: 'acme/app',
-    dryRun: false,
-    budget: RequestBudget.create(w.packages),
     manifests: w.manifests,
     concurrency: 4,
     ...extra
-  }
+  })
 }
 
 const ids = (...vs: StoredVersion[]) => vs.map(v => v.id)

@@ -6,8 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { execute, type ExecuteDeps } from '../../src/execute/Executor.js'
 import type { DeleteAnswer, DeleteIntent } from '../../src/execute/ExecutionResult.js'
-import { RequestBudget } from '../../src/execute/RequestBudget.js'
-import { FakePackages, FakeRegistry, FakeStore, PKG, manifestsOf, memoryLogger, planOf } from './fakes.js'
+import { FakePackages, FakeRegistry, FakeStore, executeDeps, memoryLogger, planOf } from './fakes.js'
 
 /** `old` → D{d1, d2} and its cosign signature `sha256-<D>.sig`, all planned; `latest` → K{k} kept. */
 function world() {
@@ -27,17 +26,7 @@ function world() {
 type World = ReturnType<typeof world>
 
 function deps(w: World, extra: Partial<ExecuteDeps> = {}): ExecuteDeps {
-  return {
-    packages: w.packages,
-    registry: w.registry,
-    pkg: PKG,
-    repository: 'acme/app',
-    dryRun: false,
-    budget: RequestBudget.create(w.packages),
-    manifests: manifestsOf(w.store),
-    concurrency: 2,
-    ...extra
-  }
+  return executeDeps(w.store, w.packages, { registry: w.registry, concurrency: 2, ...extra })
 }
 
 const deletes = (w: World) => w.packages.calls.filter(c => c.startsWith('DELETE '))

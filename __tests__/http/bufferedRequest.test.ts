@@ -4,7 +4,7 @@ import { createBufferedRequest } from '../../src/http/bufferedRequest.js'
 import { dispatcherFromEnv } from '../../src/http/dispatcher.js'
 import { DEFAULT_RETRY_POLICY, sendWithRetry } from '../../src/http/retry.js'
 import { TransportError } from '../../src/http/transport.js'
-import { proxy, serve } from './loopback.js'
+import { answerFault, proxy, serve } from './loopback.js'
 
 describe('buffered request (the registry client light path)', () => {
   let server: Awaited<ReturnType<typeof serve>>
@@ -23,22 +23,11 @@ describe('buffered request (the registry client light path)', () => {
       const n = (hits.get(path) ?? 0) + 1
       hits.set(path, n)
       seen.set(path, req.headers)
-      if (path === '/hang') return // never answers
+      if (answerFault(path, n, req, res)) return
       if (path === '/slow-body') {
         res.writeHead(200, { 'content-length': '10' })
         res.write('12345')
         return // the rest never comes
-      }
-      if (path === '/truncated' || (path === '/truncated-once' && n === 1)) {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
-        res.write('[1,2,')
-        setTimeout(() => res.destroy(), 5)
-        return
-      }
-      if ((path === '/reset-once' && n === 1) || path === '/reset-always') return req.socket.destroy()
-      if (path === '/busy-once' && n === 1) {
-        res.writeHead(503, { 'retry-after': '2' })
-        return res.end()
       }
       if (path === '/twice') {
         res.setHeader('www-authenticate', ['Bearer realm="a"', 'Basic realm="b"'])

@@ -24,6 +24,32 @@ export async function serve(
   }
 }
 
+/**
+ * The faults both HTTP clients' tests answer on these paths (`n`: how often this path was asked so far, this time
+ * included): `/hang` never answers, `/truncated` (and `/truncated-once` the first time) sends part of a JSON body
+ * then closes, `/reset-once` and `/reset-always` drop the connection, `/busy-once` answers 503 with retry-after 2.
+ * True when the path was one of them and is answered.
+ */
+export function answerFault(path: string, n: number, req: IncomingMessage, res: ServerResponse): boolean {
+  if (path === '/hang') return true
+  if (path === '/truncated' || (path === '/truncated-once' && n === 1)) {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
+    res.write('[1,2,')
+    setTimeout(() => res.destroy(), 5)
+    return true
+  }
+  if ((path === '/reset-once' && n === 1) || path === '/reset-always') {
+    req.socket.destroy()
+    return true
+  }
+  if (path === '/busy-once' && n === 1) {
+    res.writeHead(503, { 'retry-after': '2' })
+    res.end()
+    return true
+  }
+  return false
+}
+
 /** A CONNECT proxy (what undici's ProxyAgent speaks) that records the targets it tunnelled to. */
 export async function proxy(): Promise<{ url: string; targets: string[]; close: () => Promise<void> }> {
   const targets: string[] = []

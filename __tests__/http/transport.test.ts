@@ -3,7 +3,7 @@ import { Agent } from 'undici'
 import { dispatcherFromEnv } from '../../src/http/dispatcher.js'
 import { sendWithRetry, DEFAULT_RETRY_POLICY } from '../../src/http/retry.js'
 import { createTransport, TransportError } from '../../src/http/transport.js'
-import { proxy, serve } from './loopback.js'
+import { answerFault, proxy, serve } from './loopback.js'
 
 describe('transport', () => {
   let server: Awaited<ReturnType<typeof serve>>
@@ -15,18 +15,7 @@ describe('transport', () => {
       const path = req.url ?? ''
       const n = (hits.get(path) ?? 0) + 1
       hits.set(path, n)
-      if (path === '/hang') return // never answers
-      if (path === '/truncated' || (path === '/truncated-once' && n === 1)) {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
-        res.write('[1,2,')
-        setTimeout(() => res.destroy(), 5)
-        return
-      }
-      if ((path === '/reset-once' && n === 1) || path === '/reset-always') return req.socket.destroy()
-      if (path === '/busy-once' && n === 1) {
-        res.writeHead(503, { 'retry-after': '2' })
-        return res.end()
-      }
+      if (answerFault(path, n, req, res)) return
       if (path === '/bad-json') {
         res.writeHead(200, { 'content-type': 'application/json' })
         return res.end('[{"id":1},')
