@@ -59311,9 +59311,15 @@ async function execute(initial, deps) {
                     }
                 }
                 catch (error) {
-                    if (error instanceof RequestBudgetError && !error.retry) {
-                        // Refused before it left: like a budget stop at the gate, the version stays in the backlog.
-                        halt ??= error.message;
+                    // Not this version's fault, and nothing was done to it: it stays in the backlog, and the run stops
+                    // like a budget stop. The budget refusing the first attempt means it never left.
+                    const notSent = error instanceof RateLimitError
+                        ? `primary rate limit used up: ${error.message}`
+                        : error instanceof RequestBudgetError && !error.retry
+                            ? error.message
+                            : undefined;
+                    if (notSent !== undefined) {
+                        halt ??= notSent;
                         interrupted.push(id);
                         await answered({ outcome: 'rate-limited', message: error.message });
                         return false;
@@ -59321,16 +59327,10 @@ async function execute(initial, deps) {
                     if (error instanceof RequestBudgetError) {
                         // A retry refused: the first attempt failed and may still have taken effect, so this is a failed
                         // delete (journal: "may have happened"), and the run stops there as for any budget stop.
+                        const message = `${error.message}; the delete was not retried`;
                         halt ??= error.message;
-                        await answered({ outcome: 'failed', message: `${error.message}; the delete was not retried` });
-                        failed.push({ versionId: id, digest, error: `${error.message}; the delete was not retried` });
-                        return false;
-                    }
-                    if (error instanceof RateLimitError) {
-                        // Not this version's fault: it stays in the backlog, and the run stops like a budget stop.
-                        halt ??= `primary rate limit used up: ${error.message}`;
-                        interrupted.push(id);
-                        await answered({ outcome: 'rate-limited', message: error.message });
+                        await answered({ outcome: 'failed', message });
+                        failed.push({ versionId: id, digest, error: message });
                         return false;
                     }
                     if (error instanceof AuthenticationError)
@@ -61198,7 +61198,7 @@ async function runValidate(ctx) {
  * the package started, or while it was listed) is an orderly stop the next run continues; anything else is
  * an error.
  */
-function failedBeforePlanning(name, error, dryRun) {
+function stoppedBeforePlanning(name, stoppedReason, dryRun) {
     const plan = { packageName: name, decisions: [], deleteOrder: [], warnings: [] };
     const execution = {
         packageName: name,
@@ -61209,9 +61209,7 @@ function failedBeforePlanning(name, error, dryRun) {
         failed: [],
         remaining: [],
         untagged: [],
-        stoppedReason: error instanceof RequestBudgetError
-            ? `${error.message}; not planned`
-            : `error: ${error.message}`,
+        stoppedReason,
         restRequests: 0,
         registryRequests: 0
     };
@@ -61238,7 +61236,7 @@ async function runPrune(ctx, env) {
         const spent = ctx.budget.exhausted;
         if (spent !== undefined) {
             // Listing it would cross the budget: an orderly stop, the package waits for the next run.
-            const stopped = failedBeforePlanning(info.name, new RequestBudgetError(spent, false), settings.dryRun);
+            const stopped = stoppedBeforePlanning(info.name, `${spent}; not planned`, settings.dryRun);
             reports.push(stopped);
             writer.record(packageEndRecords(info.name, stopped.execution, at()));
             continue;
@@ -61258,15 +61256,17 @@ async function runPrune(ctx, env) {
             await ctx.manifestCache?.save(info, pruned);
         }
         catch (error) {
-            if (error instanceof RequestBudgetError)
-                actionsLog.warning(`${info.name}: ${error.message}; not planned`, {
-                    title: `Package ${info.name} not planned`
-                });
-            else
-                actionsLog.error(`${info.name}: ${error.message}`, {
-                    title: `Package ${info.name} failed`
-                });
-            const failed = failedBeforePlanning(info.name, error, settings.dryRun);
+            const message = error.message;
+            let reason;
+            if (error instanceof RequestBudgetError) {
+                reason = `${message}; not planned`;
+                actionsLog.warning(`${info.name}: ${reason}`, { title: `Package ${info.name} not planned` });
+            }
+            else {
+                reason = `error: ${message}`;
+                actionsLog.error(`${info.name}: ${message}`, { title: `Package ${info.name} failed` });
+            }
+            const failed = stoppedBeforePlanning(info.name, reason, settings.dryRun);
             reports.push(failed);
             writer.record(packageEndRecords(info.name, failed.execution, at()));
         }
